@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+HR_GROUP = "人事"
+MANAGER_GROUP = "管理者"
+
+
+def ensure_groups(sender, **kwargs):
+    """HR edits the catalogue; managers read it. Re-applied after every migrate."""
+    from django.contrib.auth.models import Group, Permission
+
+    catalogue = Permission.objects.filter(content_type__app_label__in=["roles", "shopconfig"])
+    hr, _created = Group.objects.get_or_create(name=HR_GROUP)
+    hr.permissions.set(catalogue)
+    managers, _created = Group.objects.get_or_create(name=MANAGER_GROUP)
+    managers.permissions.set(catalogue.filter(codename__startswith="view_"))
+
+
+class RolesConfig(AppConfig):
+    name = "roles"
+    verbose_name = _("Role catalogue")
+
+    def ready(self):
+        post_migrate.connect(ensure_groups, sender=self)

@@ -1,0 +1,32 @@
+"""Pure validation rules of the catalogue: plain functions, no database access."""
+
+from decimal import Decimal
+
+DEFAULT_ATTENDANCE_BONUS_RATE = Decimal("0.10")
+MAX_KPI_WEIGHT_TOTAL = Decimal("100")
+
+
+def range_is_inverted(low, high):
+    """True when both ends are given and the lower end is above the upper end."""
+    return low is not None and high is not None and low > high
+
+
+def kpi_weight_total(weights):
+    """Sum of the KPI weights that are set (empty weights count as nothing)."""
+    return sum((Decimal(w) for w in weights if w is not None), Decimal("0"))
+
+
+def find_tier_overlaps(tiers):
+    """Pairs of score tiers whose ranges share a score.
+
+    Each tier is (min_score, max_score) with min inclusive and max exclusive;
+    max None means no upper limit.
+    """
+    overlaps = []
+    for i, (a_min, a_max) in enumerate(tiers):
+        for b_min, b_max in tiers[i + 1 :]:
+            a_below_b = a_max is not None and a_max <= b_min
+            b_below_a = b_max is not None and b_max <= a_min
+            if not (a_below_b or b_below_a):
+                overlaps.append(((a_min, a_max), (b_min, b_max)))
+    return overlaps

@@ -1,0 +1,114 @@
+"""Every write to the role tree goes through here, one writer at a time.
+
+django-mptt rewrites the lft/rght columns of many rows on each insert, move or
+delete and corrupts the tree when two such writes interleave. Each function
+below takes the tree lock, re-reads the tree columns it relies on, validates,
+and writes, all in one transaction.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from .models import Role
+
+# Arbitrary constant shared by every process: the PostgreSQL advisory-lock key.
+TREE_LOCK_KEY = 0x526F6C65  # "Role"
+MOVE_POSITIONS = ("first-child", "last-child", "left", "right")
+TREE_FIELDS = ("parent_id", "tree_id", "lft", "rght", "level")
+
+
+@contextmanager
+def tree_lock():
+    """A transaction that holds the role-tree write lock until it ends.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the settings open
+    every transaction IMMEDIATE, which takes the database write lock at BEGIN.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+        yield
+
+
+def _fresh(role_id):
+    """The role as the database has it now, or a clear error if it is gone."""
+    try:
+        return Role.objects.get(pk=role_id)
+    except Role.DoesNotExist:
+        raise ValidationError(_("The role no longer exists; reload the page and try again.")) from None
+
+
+def _check_not_below_itself(role, new_parent):
+    if new_parent is not None and role.pk is not None and new_parent.is_descendant_of(role, include_self=True):
+        raise ValidationError(
+            _("A role cannot report to itself or to one of its own subordinates."), code="cycle"
+        )
+
+
+def save_role(role, reason=""):
+    """Create or update a role, moving it in the tree when its superior changed."""
+    with tree_lock():
+        if role.pk is not None:
+            current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS[1:]).first()
+            if current:
+                for field, value in current.items():
+                    setattr(role, field, value)
+        new_parent = _fresh(role.parent_id) if role.parent_id else None
+        _check_not_below_itself(role, new_parent)
+        role.parent = new_parent
+        if reason:
+            role._change_reason = reason
+        role.save()
+    return role
+
+
+def move_role(role_id, target_id, position="last-child"):
+    """Move a role (and its subordinates) relative to another role, or to the top when target_id is None."""
+    if position not in MOVE_POSITIONS:
+        raise ValidationError(_("Unknown position: %(position)s") % {"position": position})
+    with tree_lock():
+        role = _fresh(role_id)
+        target = _fresh(target_id) if target_id is not None else None
+        new_parent = target if position.endswith("child") else (target.parent if target else None)
+        if target is not None:
+            _check_not_below_itself(role, target)
+        _check_not_below_itself(role, new_parent)
+        old_parent = role.parent
+        if new_parent != old_parent:
+            role._change_reason = _("Superior changed from %(old)s to %(new)s") % {
+                "old": old_parent or "—",
+                "new": new_parent or "—",
+            }
+        else:
+            role._change_reason = _("Order changed under %(parent)s") % {"parent": new_parent or "—"}
+        if target is None:
+            role.move_to(None)
+        else:
+            Role._tree_manager.move_node(role, target, position)
+    return _fresh(role_id)
+
+
+def delete_role(role_id):
+    """Delete a role that has no subordinates; otherwise refuse and name them."""
+    with tree_lock():
+        role = _fresh(role_id)
+        subordinates = list(role.get_children().values_list("title", flat=True))
+        if subordinates:
+            raise ValidationError(
+                _("“%(role)s” still has subordinates: %(names)s. Move or delete them first.")
+                % {"role": role.title, "names": "、".join(subordinates)},
+                code="has_subordinates",
+            )
+        role.delete()
+
+
+def delete_roles(role_ids):
+    """Delete several roles at once, deepest first; all or nothing."""
+    with tree_lock():
+        roles = Role.objects.filter(pk__in=role_ids).order_by("-level")
+        for role_id in roles.values_list("pk", flat=True):
+            delete_role(role_id)

@@ -1,0 +1,57 @@
+"""The MPTT invariants of the role tree, checked over plain tuples (no database)."""
+
+from collections import defaultdict
+from typing import NamedTuple
+
+
+class TreeRow(NamedTuple):
+    id: int
+    parent_id: int | None
+    tree_id: int
+    lft: int
+    rght: int
+    level: int
+
+
+def tree_problems(rows):
+    """Every way the stored nested-set columns disagree with the parent links.
+
+    An empty list means the tree is sound: each tree's intervals nest exactly,
+    number 1..2n without gaps, and each node's enclosing interval is its parent.
+    """
+    rows = [TreeRow(*r) for r in rows]
+    by_id = {r.id: r for r in rows}
+    problems = []
+    trees = defaultdict(list)
+    for r in rows:
+        trees[r.tree_id].append(r)
+        if r.lft >= r.rght:
+            problems.append(f"node {r.id}: lft {r.lft} is not below rght {r.rght}")
+        if r.parent_id is not None and r.parent_id not in by_id:
+            problems.append(f"node {r.id}: parent {r.parent_id} does not exist")
+
+    for tree_id, nodes in trees.items():
+        roots = [n for n in nodes if n.parent_id is None]
+        if len(roots) != 1:
+            problems.append(f"tree {tree_id}: {len(roots)} roots instead of 1")
+        numbers = sorted([n.lft for n in nodes] + [n.rght for n in nodes])
+        if numbers != list(range(1, 2 * len(nodes) + 1)):
+            problems.append(f"tree {tree_id}: lft/rght values are not exactly 1..{2 * len(nodes)}")
+
+        stack = []
+        for node in sorted(nodes, key=lambda n: n.lft):
+            while stack and stack[-1].rght < node.lft:
+                stack.pop()
+            container = stack[-1] if stack else None
+            if container is not None and node.rght > container.rght:
+                problems.append(f"node {node.id}: interval overlaps node {container.id}")
+            expected_parent = container.id if container else None
+            if node.parent_id != expected_parent:
+                problems.append(
+                    f"node {node.id}: parent is {node.parent_id} but its interval lies in {expected_parent}"
+                )
+            expected_level = container.level + 1 if container else 0
+            if node.level != expected_level:
+                problems.append(f"node {node.id}: level {node.level}, expected {expected_level}")
+            stack.append(node)
+    return problems

@@ -1,0 +1,6 @@
+from .models import ShopProfile
+
+
+def shop(request):
+    """Expose the shop profile to every template (company name in headers)."""
+    return {"shop": ShopProfile.load()}

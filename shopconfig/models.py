@@ -1,0 +1,95 @@
+"""The shop profile and the company-wide pay-policy defaults (one row each)."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SingletonModel(models.Model):
+    """A settings table with exactly one row, created on first use."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("settings rows cannot be deleted")
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class ShopProfile(SingletonModel):
+    class Platform(models.TextChoices):
+        TAOBAO = "taobao", _("Taobao")
+        TMALL = "tmall", _("Tmall")
+        JD = "jd", _("JD")
+        MULTI = "multi", _("Several platforms")
+
+    company_name = models.CharField(_("company name"), max_length=100, default="示例电子商务有限公司")
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices, default=Platform.MULTI)
+    logo = models.FileField(_("logo"), upload_to="shop/", blank=True)
+    public_catalogue = models.BooleanField(
+        _("public catalogue"),
+        default=True,
+        help_text=_("Anonymous visitors may read published job descriptions."),
+    )
+    show_public_pay_range = models.BooleanField(
+        _("show reference pay range to the public"),
+        default=False,
+        help_text=_("Recruiting pages often show the reference pay range; pay schemes stay internal."),
+    )
+
+    class Meta:
+        verbose_name = _("shop profile")
+        verbose_name_plural = _("shop profile")
+
+    def __str__(self):
+        return self.company_name
+
+
+class PayPolicy(SingletonModel):
+    """Defaults a new pay scheme starts from (the seed's 绩效考核制度)."""
+
+    attendance_bonus_rate = models.DecimalField(
+        _("full-attendance bonus rate"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Share of base pay, e.g. 0.10 for 10 %."),
+    )
+    attendance_incident_limit = models.PositiveSmallIntegerField(
+        _("lateness + early leave + leave that cancel the bonus"), default=3
+    )
+    absence_days_limit = models.DecimalField(
+        _("days of absence without leave that cancel the bonus"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+    )
+    warning_consecutive_months = models.PositiveSmallIntegerField(
+        _("consecutive months that trigger a dismissal warning"), default=3
+    )
+    warning_score = models.DecimalField(
+        _("score below which a month counts towards the warning"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("pay policy defaults")
+        verbose_name_plural = _("pay policy defaults")
+
+    def __str__(self):
+        return str(_("pay policy defaults"))
