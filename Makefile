@@ -1,0 +1,52 @@
+# RoleAtlas (岗位图谱). README.md explains `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_PACKAGES := gettext
+TEST_PACKAGES := $(RUN_PACKAGES) chromium
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install install-test run test test-postgres lint messages check-tree clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --verbosity 0
+
+## Python environment and system packages needed to run the app.
+install:
+	scripts/system-packages.sh $(RUN_PACKAGES)
+	$(MAKE) --no-print-directory $(BIN)/.installed messages
+
+## Everything the tests need as well (Chromium for the browser tests).
+install-test:
+	scripts/system-packages.sh $(TEST_PACKAGES)
+	$(MAKE) --no-print-directory $(BIN)/.installed messages
+
+## Set up, migrate, load the seed catalogue, create the admin and serve http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## The whole suite on SQLite (the embedded default).
+test: install-test lint
+	$(BIN)/pytest
+
+## The whole suite again on PostgreSQL (POSTGRES_URL; .ci/run starts one when none answers).
+test-postgres: install-test
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+check-tree: $(BIN)/.installed
+	$(BIN)/python manage.py check_tree
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
