@@ -26,7 +26,7 @@ class KPIFormSet(BaseInlineFormSet):
         if total > rules.MAX_KPI_WEIGHT_TOTAL:
             raise ValidationError(
                 _("The KPI weights of one role add up to %(total)s %%; they may add up to at most 100 %%.")
-                % {"total": total.normalize()}
+                % {"total": rules.plain_number(total)}
             )
 
 
@@ -44,7 +44,8 @@ class TierFormSet(BaseInlineFormSet):
 
 
 def _tier_label(low, high):
-    return f"{low.normalize()}–{high.normalize()}" if high is not None else f"≥ {low.normalize()}"
+    low = rules.plain_number(low)
+    return f"{low}–{rules.plain_number(high)}" if high is not None else f"≥ {low}"
 
 
 class DutyInline(admin.TabularInline):

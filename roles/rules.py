@@ -11,6 +11,11 @@ def range_is_inverted(low, high):
     return low is not None and high is not None and low > high
 
 
+def plain_number(value):
+    """A Decimal as people write it: 150 not 1.5E+2, 0.8 not 0.800."""
+    return f"{value.normalize():f}"
+
+
 def kpi_weight_total(weights):
     """Sum of the KPI weights that are set (empty weights count as nothing)."""
     return sum((Decimal(w) for w in weights if w is not None), Decimal("0"))

@@ -1,0 +1,120 @@
+"""HR's admin screens: the role tree, its forms, history, and who may edit."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from roles import services
+from roles.models import Role
+from tests.factories import make_manager, make_role
+
+
+def count_queries(client, url):
+    """Queries of one page view, after a first view has warmed per-process caches."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_roles(count):
+    """More roles, spread over several levels, so per-row queries would show."""
+    parent = Role.objects.get(title="客服主管")
+    for i in range(count):
+        role = make_role(f"客服{i}", parent=parent, department=parent.department, grade=parent.grade)
+        if i % 10 == 0:
+            parent = role
+
+
+def test_hr_sees_the_role_tree_in_chinese(seeded, hr_client):
+    page = hr_client.get("/admin/roles/role/").content.decode()
+    assert "选择 岗位 来修改" in page or "岗位" in page
+    positions = [page.index(title) for title in ["总经理", "运营总监", "店长", "客服主管", "店铺客服", "仓库主管"]]
+    assert positions == sorted(positions)
+    assert "电子商务部" in page and "经理/店长" in page
+
+
+def test_the_changelist_query_count_does_not_grow_with_roles(seeded, hr_client):
+    before = count_queries(hr_client, "/admin/roles/role/")
+    add_roles(200)
+    after = count_queries(hr_client, "/admin/roles/role/")
+    assert after == before
+    assert "客服199" in hr_client.get("/admin/roles/role/").content.decode()
+
+
+def test_the_change_form_query_count_does_not_grow_with_roles(seeded, hr_client):
+    url = f"/admin/roles/role/{Role.objects.get(title='客服主管').pk}/change/"
+    before = count_queries(hr_client, url)
+    add_roles(200)
+    after = count_queries(hr_client, url)
+    assert after == before
+
+
+def test_the_change_form_shows_the_card_in_chinese(seeded, hr_client):
+    role = Role.objects.get(title="推广专员")
+    page = hr_client.get(f"/admin/roles/role/{role.pk}/change/").content.decode()
+    for label in ["主要职责", "职责", "任职要求", "技能要求", "考核指标", "编制", "上级"]:
+        assert label in page
+    assert "店铺数据的反馈与分析" in page
+
+
+def test_search_finds_roles_by_chinese_duty_text(seeded, hr_client):
+    page = hr_client.get("/admin/roles/role/", {"q": "盘点"}).content.decode()
+    assert "仓库主管" in page and "仓库员" in page
+    assert "推广专员" not in page
+
+
+def test_a_move_in_the_admin_is_recorded_in_the_role_history(seeded, hr_client):
+    role = Role.objects.get(title="推广专员")
+    store_manager = Role.objects.get(title="店长")
+    response = hr_client.post(
+        "/admin/roles/role/",
+        {"cmd": "move_node", "cut_item": role.pk, "pasted_on": store_manager.pk, "position": "last-child"},
+    )
+    assert response.content == b"OK, moved."
+    assert Role.objects.get(pk=role.pk).parent == store_manager
+    history = hr_client.get(f"/admin/roles/role/{role.pk}/history/").content.decode()
+    assert "hr" in history and "推广主管" in history and "店长" in history
+
+
+def test_an_invalid_drag_is_refused_with_a_message(seeded, hr_client):
+    manager = Role.objects.get(title="店长")
+    clerk = Role.objects.get(title="仓库员")
+    response = hr_client.post(
+        "/admin/roles/role/", {"cmd": "move_node", "cut_item": manager.pk, "pasted_on": clerk.pk, "position": "last-child"}
+    )
+    assert response.content == b"FAIL, invalid move."
+    page = hr_client.get("/admin/roles/role/").content.decode()
+    assert "岗位的上级不能是其本身或其下属岗位" in page
+    assert Role.objects.get(pk=manager.pk).parent.title == "运营总监"
+
+
+def test_managers_may_read_but_not_change_roles(seeded, client):
+    client.force_login(make_manager())
+    role = Role.objects.get(title="店长")
+    assert client.get("/admin/roles/role/").status_code == 200
+    page = client.get(f"/admin/roles/role/{role.pk}/change/").content.decode()
+    assert "保存" not in page or 'name="_save"' not in page
+    response = client.post(
+        "/admin/roles/role/", {"cmd": "move_node", "cut_item": role.pk, "pasted_on": role.parent.pk, "position": "left"}
+    )
+    assert Role.objects.get(pk=role.pk).parent.title == "运营总监"
+    assert response.status_code in (200, 403)
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(seeded, client):
+    response = client.get("/admin/roles/role/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", ["/admin/roles/payscheme/", "/admin/roles/department/", "/admin/roles/grade/",
+                                 "/admin/shopconfig/shopprofile/", "/admin/shopconfig/paypolicy/"])
+def test_hr_can_open_every_catalogue_screen(seeded, hr_client, url):
+    assert hr_client.get(url).status_code == 200
+
+
+def test_the_service_records_why_a_role_moved(seeded):
+    role = Role.objects.get(title="推广专员")
+    services.move_role(role.pk, Role.objects.get(title="店长").pk, "last-child")
+    assert role.history.first().history_change_reason == "上级由 推广主管 改为 店长"
