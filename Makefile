@@ -35,6 +35,7 @@ run: install
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## The whole suite on SQLite (the embedded default).

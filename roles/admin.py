@@ -6,7 +6,7 @@ from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,7 +16,9 @@ from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Re
 
 def _kept_rows(formset):
     """Cleaned data of the inline rows that will be saved (valid, filled in, not deleted)."""
-    return [f.cleaned_data for f in formset.forms if f.is_valid() and f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    return [
+        f.cleaned_data for f in formset.forms if f.is_valid() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
 
 
 class KPIFormSet(BaseInlineFormSet):
@@ -82,9 +84,12 @@ class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
     expand_tree_by_default = True
     history_list_display = ["parent", "status"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "code", "department", "grade", "parent", "dotted_line_superiors", "status"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "code", "department", "grade", "parent", "dotted_line_superiors", "status"]},
+        ),
         (gettext_lazy("main responsibility"), {"fields": ["summary"]}),
-        (gettext_lazy("staffing"), {"fields": ["headcount", "shifts", "pay_min", "pay_max", "benefits"]}),
+        (gettext_lazy("staffing and pay range"), {"fields": ["headcount", "shifts", "pay_min", "pay_max", "benefits"]}),
         (gettext_lazy("pay"), {"fields": ["pay_scheme", "base_salary", "performance_bonus_amount", "commission_rate"]}),
         (
             gettext_lazy("standard job-description fields"),
@@ -124,7 +129,9 @@ class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), level=messages.ERROR)
             return None
-        self.message_user(request, _("Deleted %(count)d roles.") % {"count": count})
+        self.message_user(
+            request, ngettext("Deleted %(count)d role.", "Deleted %(count)d roles.", count) % {"count": count}
+        )
         return None
 
     def _move_node(self, request):

@@ -49,7 +49,9 @@ class Department(models.Model):
         node, seen = self.parent, set()
         while node is not None:
             if node.pk == self.pk or node.pk in seen:
-                raise ValidationError({"parent": _("A department cannot be inside itself.")})
+                raise ValidationError(
+                    {"parent": _("A department cannot be placed under itself or one of its own teams.")}
+                )
             seen.add(node.pk)
             node = node.parent
 
@@ -72,7 +74,9 @@ class Grade(models.Model):
         verbose_name_plural = _("grades")
         constraints = [
             models.CheckConstraint(
-                condition=Q(pay_band_min__isnull=True) | Q(pay_band_max__isnull=True) | Q(pay_band_min__lte=F("pay_band_max")),
+                condition=Q(pay_band_min__isnull=True)
+                | Q(pay_band_max__isnull=True)
+                | Q(pay_band_min__lte=F("pay_band_max")),
                 name="grade_pay_band_ordered",
             ),
         ]
@@ -105,7 +109,10 @@ class PayScheme(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     formula = models.CharField(
-        _("formula"), max_length=200, blank=True, help_text=_("As printed on the job description, e.g. 实际收入=基本工资+全勤奖金+绩效奖金+提成.")
+        _("formula"),
+        max_length=200,
+        blank=True,
+        help_text=_("As printed on the job description, e.g. 实际收入=基本工资+全勤奖金+绩效奖金+提成."),
     )
     description = models.TextField(_("description"), blank=True)
     attendance_bonus_rate = models.DecimalField(
@@ -117,10 +124,12 @@ class PayScheme(models.Model):
         help_text=_("Share of base pay, e.g. 0.10 for 10 %."),
     )
     attendance_incident_limit = models.PositiveSmallIntegerField(
-        _("lateness + early leave + leave that cancel the bonus"), default=3
+        _("late arrivals, early departures and leaves that cancel the full-attendance bonus"),
+        default=3,
+        help_text=_("The bonus is cancelled when their total in a month reaches this number."),
     )
     absence_days_limit = models.DecimalField(
-        _("days of absence without leave that cancel the bonus"),
+        _("days of absence without leave that cancel the full-attendance bonus"),
         max_digits=4,
         decimal_places=1,
         default=1,
@@ -142,11 +151,12 @@ class PayScheme(models.Model):
         _("consecutive months that trigger a dismissal warning"), default=3, validators=[MinValueValidator(1)]
     )
     warning_score = models.DecimalField(
-        _("score below which a month counts towards the warning"),
+        _("warning score"),
         max_digits=5,
         decimal_places=2,
         default=60,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("A month scored below this counts towards the dismissal warning."),
     )
 
     class Meta:
@@ -163,7 +173,10 @@ class PerformanceTier(models.Model):
 
     scheme = models.ForeignKey(PayScheme, verbose_name=_("pay scheme"), on_delete=models.CASCADE, related_name="tiers")
     min_score = models.DecimalField(
-        _("from score (inclusive)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("from score (inclusive)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     max_score = models.DecimalField(
         _("below score (exclusive)"),
@@ -217,9 +230,15 @@ class Role(MPTTModel):
         PUBLISHED = "published", _("published")
 
     title = models.CharField(_("title"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in web addresses, e.g. store-manager."))
-    code = models.CharField(_("role number"), max_length=30, blank=True, help_text=_("岗位编号, e.g. EC-003."))
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="roles")
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, help_text=_("Used in web addresses, e.g. store-manager.")
+    )
+    code = models.CharField(
+        _("role number"), max_length=30, blank=True, help_text=_("Number printed on the job description, e.g. EC-003.")
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="roles"
+    )
     grade = models.ForeignKey(Grade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="roles")
     parent = TreeForeignKey(
         "self",

@@ -127,7 +127,14 @@ def _load_role(r, departments, grades, shifts, schemes, update, report):
         model.objects.bulk_create(model(role=role, order=i, text=text) for i, text in enumerate(items, 1))
     KPI.objects.filter(role=role).delete()
     KPI.objects.bulk_create(
-        KPI(role=role, order=i, name=k["name"], weight=_decimal(k["weight"]), target=k["target"], measurement=k["measurement"])
+        KPI(
+            role=role,
+            order=i,
+            name=k["name"],
+            weight=_decimal(k["weight"]),
+            target=k["target"],
+            measurement=k["measurement"],
+        )
         for i, k in enumerate(r["kpis"], 1)
     )
     report.count("role", created)

@@ -44,9 +44,7 @@ def _fresh(role_id):
 
 def _check_not_below_itself(role, new_parent):
     if new_parent is not None and role.pk is not None and new_parent.is_descendant_of(role, include_self=True):
-        raise ValidationError(
-            _("A role cannot report to itself or to one of its own subordinates."), code="cycle"
-        )
+        raise ValidationError(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
 
 
 def save_role(role, reason=""):
@@ -69,7 +67,7 @@ def save_role(role, reason=""):
 def move_role(role_id, target_id, position="last-child"):
     """Move a role (and its subordinates) relative to another role, or to the top when target_id is None."""
     if position not in MOVE_POSITIONS:
-        raise ValidationError(_("Unknown position: %(position)s") % {"position": position})
+        raise ValidationError(_("Unknown move position: %(position)s") % {"position": position})
     with tree_lock():
         role = _fresh(role_id)
         target = _fresh(target_id) if target_id is not None else None

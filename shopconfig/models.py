@@ -67,10 +67,12 @@ class PayPolicy(SingletonModel):
         help_text=_("Share of base pay, e.g. 0.10 for 10 %."),
     )
     attendance_incident_limit = models.PositiveSmallIntegerField(
-        _("lateness + early leave + leave that cancel the bonus"), default=3
+        _("late arrivals, early departures and leaves that cancel the full-attendance bonus"),
+        default=3,
+        help_text=_("The bonus is cancelled when their total in a month reaches this number."),
     )
     absence_days_limit = models.DecimalField(
-        _("days of absence without leave that cancel the bonus"),
+        _("days of absence without leave that cancel the full-attendance bonus"),
         max_digits=4,
         decimal_places=1,
         default=Decimal("1"),
@@ -80,11 +82,12 @@ class PayPolicy(SingletonModel):
         _("consecutive months that trigger a dismissal warning"), default=3
     )
     warning_score = models.DecimalField(
-        _("score below which a month counts towards the warning"),
+        _("warning score"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("60"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("A month scored below this counts towards the dismissal warning."),
     )
 
     class Meta:

@@ -18,7 +18,9 @@ def make_department(name=None, **kwargs):
 
 def make_grade(name=None, level=None, **kwargs):
     n = next(_seq)
-    return Grade.objects.create(code=kwargs.pop("code", f"grade-{n}"), name=name or f"职级{n}", level=level or 1000 + n, **kwargs)
+    return Grade.objects.create(
+        code=kwargs.pop("code", f"grade-{n}"), name=name or f"职级{n}", level=level or 1000 + n, **kwargs
+    )
 
 
 def make_role(title=None, parent=None, **kwargs):
@@ -31,7 +33,9 @@ def make_role(title=None, parent=None, **kwargs):
 
 
 def make_user(username, group=None, staff=False, superuser=False):
-    user = User.objects.create_user(username, password="pw-Secret-123", is_staff=staff or superuser, is_superuser=superuser)
+    user = User.objects.create_user(
+        username, password="pw-Secret-123", is_staff=staff or superuser, is_superuser=superuser
+    )
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user

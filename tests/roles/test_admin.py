@@ -82,7 +82,8 @@ def test_an_invalid_drag_is_refused_with_a_message(seeded, hr_client):
     manager = Role.objects.get(title="店长")
     clerk = Role.objects.get(title="仓库员")
     response = hr_client.post(
-        "/admin/roles/role/", {"cmd": "move_node", "cut_item": manager.pk, "pasted_on": clerk.pk, "position": "last-child"}
+        "/admin/roles/role/",
+        {"cmd": "move_node", "cut_item": manager.pk, "pasted_on": clerk.pk, "position": "last-child"},
     )
     assert response.content == b"FAIL, invalid move."
     page = hr_client.get("/admin/roles/role/").content.decode()
@@ -108,8 +109,16 @@ def test_anonymous_visitors_are_sent_to_the_login_page(seeded, client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("url", ["/admin/roles/payscheme/", "/admin/roles/department/", "/admin/roles/grade/",
-                                 "/admin/shopconfig/shopprofile/", "/admin/shopconfig/paypolicy/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/roles/payscheme/",
+        "/admin/roles/department/",
+        "/admin/roles/grade/",
+        "/admin/shopconfig/shopprofile/",
+        "/admin/shopconfig/paypolicy/",
+    ],
+)
 def test_hr_can_open_every_catalogue_screen(seeded, hr_client, url):
     assert hr_client.get(url).status_code == 200
 

@@ -14,7 +14,14 @@ from tests.factories import tree_text
 SEED_DOCUMENT = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "000_2ce28f968b56a5b1.txt"
 CARD_ROLES = ["运营总监", "店长", "客服主管", "仓库主管", "美工主管", "推广主管", "分销主管", "推广专员", "仓库员"]
 # Typos of the seed that the seed data corrects (seed text -> corrected text).
-SEED_TYPOS = {"数据磨方": "数据魔方", "斜街": "协调", "Firworks": "Fireworks", "IIIustrator": "Illustrator", "工工作": "工作", "主要服装微博": "主要负责微博"}
+SEED_TYPOS = {
+    "数据磨方": "数据魔方",
+    "斜街": "协调",
+    "Firworks": "Fireworks",
+    "IIIustrator": "Illustrator",
+    "工工作": "工作",
+    "主要服装微博": "主要负责微博",
+}
 
 EXPECTED_TREE = """\
 总经理

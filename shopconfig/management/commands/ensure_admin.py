@@ -34,4 +34,6 @@ class Command(BaseCommand):
         elif not user.check_password(password):
             self.stdout.write(f"Administrator “{username}” exists with a password set elsewhere; left unchanged.")
             return
-        self.stdout.write(f"管理员登录 / Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}")
+        self.stdout.write(
+            f"管理员登录 / Admin login: http://127.0.0.1:8000/admin/  user: {username}  password: {password}"
+        )
