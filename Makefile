@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_PACKAGES := gettext
-TEST_PACKAGES := $(RUN_PACKAGES) chromium
+TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-noto-cjk
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint messages check-tree clean
+.PHONY: install install-test run test test-postgres lint messages check-tree bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ check-tree: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## Figures for README.md: tree writes and the admin tree at 2,000 roles, on SQLite and PostgreSQL.
+bench: install
+	$(BIN)/python bench/tree_bench.py
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/roleatlas_bench $(BIN)/python bench/tree_bench.py

@@ -82,7 +82,6 @@ class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
     filter_horizontal = ("dotted_line_superiors", "shifts")
     inlines = [DutyInline, RequirementInline, SkillInline, KPIInline]
     expand_tree_by_default = True
-    history_list_display = ["parent", "status"]
     fieldsets = [
         (
             None,

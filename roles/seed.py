@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from . import services
 from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
@@ -106,7 +107,7 @@ def _load_role(r, departments, grades, shifts, schemes, update, report):
     role.parent = Role.objects.get(slug=r["parent"]) if r["parent"] else None
     role.pay_min, role.pay_max = _decimal(r["pay_min"]), _decimal(r["pay_max"])
     role.pay_scheme = schemes[r["pay_scheme"]] if r["pay_scheme"] else None
-    services.save_role(role, reason="seed")
+    services.save_role(role, reason=_("Loaded from the seed data"))
     role.shifts.set([shifts[code] for code in r["shifts"]])
 
     req = r["requirements"]

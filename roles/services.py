@@ -51,8 +51,11 @@ def save_role(role, reason=""):
     """Create or update a role, moving it in the tree when its superior changed."""
     with tree_lock():
         if role.pk is not None:
-            current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS[1:]).first()
+            current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS).first()
             if current:
+                # The copy may predate another writer's move: compare the wanted
+                # superior with the stored one, not with the one it was loaded with.
+                role._mptt_cached_fields["parent"] = current.pop("parent_id")
                 for field, value in current.items():
                     setattr(role, field, value)
         new_parent = _fresh(role.parent_id) if role.parent_id else None

@@ -1,6 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+admin.site.site_header = _("RoleAtlas administration")
+admin.site.site_title = _("RoleAtlas")
+admin.site.index_title = _("Catalogue administration")
+# django-simple-history ships no zh-hans text for its history table's column header.
+_("Changes")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -40,8 +40,7 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail(
-            "Browser tests need the `playwright` Python package: "
-            "`.venv/bin/pip install -r requirements-dev.txt`.",
+            "Browser tests need the `playwright` Python package: `.venv/bin/pip install -r requirements-dev.txt`.",
             pytrace=False,
         )
     with sync_playwright() as playwright:
