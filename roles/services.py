@@ -52,7 +52,9 @@ def save_role(role, reason=""):
     with tree_lock():
         if role.pk is not None:
             current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS).first()
-            if current:
+            if current is None:
+                raise ValidationError(_("The role no longer exists; reload the page and try again."))
+            else:
                 # The copy may predate another writer's move: compare the wanted
                 # superior with the stored one, not with the one it was loaded with.
                 role._mptt_cached_fields["parent"] = current.pop("parent_id")

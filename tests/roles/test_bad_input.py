@@ -163,3 +163,11 @@ def test_make_role_helper_builds_through_the_service(db):
     root = make_role("甲")
     child = make_role("乙", parent=root)
     assert child.get_ancestors().get() == root
+
+
+def test_saving_a_role_someone_else_deleted_gives_a_clear_error(seeded):
+    copy = Role.objects.get(title="公关员")
+    services.delete_role(copy.pk)
+    copy.title = "公关专员"
+    with pytest.raises(ValidationError, match="该岗位已不存在"):
+        services.save_role(copy)
