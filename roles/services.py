@@ -54,12 +54,11 @@ def save_role(role, reason=""):
             current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS).first()
             if current is None:
                 raise ValidationError(_("The role no longer exists; reload the page and try again."))
-            else:
-                # The copy may predate another writer's move: compare the wanted
-                # superior with the stored one, not with the one it was loaded with.
-                role._mptt_cached_fields["parent"] = current.pop("parent_id")
-                for field, value in current.items():
-                    setattr(role, field, value)
+            # The copy may predate another writer's move: compare the wanted
+            # superior with the stored one, not with the one it was loaded with.
+            role._mptt_cached_fields["parent"] = current.pop("parent_id")
+            for field, value in current.items():
+                setattr(role, field, value)
         new_parent = _fresh(role.parent_id) if role.parent_id else None
         _check_not_below_itself(role, new_parent)
         role.parent = new_parent
