@@ -10,7 +10,7 @@ def ensure_groups(sender, **kwargs):
     """HR edits the catalogue; managers read it. Re-applied after every migrate."""
     from django.contrib.auth.models import Group, Permission
 
-    catalogue = Permission.objects.filter(content_type__app_label__in=["roles", "shopconfig"])
+    catalogue = Permission.objects.filter(content_type__app_label__in=["roles", "orgchart", "shopconfig"])
     hr, _created = Group.objects.get_or_create(name=HR_GROUP)
     hr.permissions.set(catalogue)
     managers, _created = Group.objects.get_or_create(name=MANAGER_GROUP)

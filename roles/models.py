@@ -318,6 +318,18 @@ class Role(MPTTModel):
         if errors:
             raise ValidationError(errors)
 
+    def standard_fields(self):
+        """The optional 岗位说明书 template fields, as (label, value) pairs in print order."""
+        names = [
+            "authority",
+            "internal_relations",
+            "external_relations",
+            "working_conditions",
+            "review_cycle",
+            "career_path",
+        ]
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in names]
+
     def descendant_ids(self):
         """Ids below this role, read from the database (fresh, not the cached tree fields)."""
         fresh = Role.objects.filter(pk=self.pk).values("tree_id", "lft", "rght").first()

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from .models import Role
@@ -105,7 +106,14 @@ def delete_role(role_id):
                 % {"role": role.title, "names": "、".join(subordinates)},
                 code="has_subordinates",
             )
-        role.delete()
+        try:
+            role.delete()
+        except ProtectedError as error:
+            raise ValidationError(
+                _("“%(role)s” is still in use by: %(names)s.")
+                % {"role": role.title, "names": "、".join(str(o) for o in error.protected_objects)},
+                code="in_use",
+            ) from None
 
 
 def delete_roles(role_ids):

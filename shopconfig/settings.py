@@ -102,9 +102,13 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "roles:list"
+LOGOUT_REDIRECT_URL = "roles:list"
 
 MPTT_ADMIN_LEVEL_INDENT = 20
 
 # Span of control above which the structure check warns (used by later lint rules).
 ROLEATLAS_MAX_SPAN = int(os.environ.get("ROLEATLAS_MAX_SPAN", "10"))
+
+STATICFILES_DIRS = [BASE_DIR / "static"]

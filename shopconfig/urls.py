@@ -10,7 +10,10 @@ admin.site.index_title = _("Catalogue administration")
 _("Changes")
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="roles:list", permanent=False)),
+    path("roles/", include("roles.urls")),
+    path("orgchart/", include("orgchart.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

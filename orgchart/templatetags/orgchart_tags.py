@@ -1,0 +1,32 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def role_outline(nodes):
+    """The chart as nested lists, for readers without JavaScript: one pass over tree-ordered nodes."""
+    depth, parts, previous = {}, [], -1
+    for node in nodes:
+        level = depth[node["id"]] = depth[node["parentId"]] + 1 if node["parentId"] in depth else 0
+        if level > previous:
+            parts.append("<ul>")
+        else:
+            parts.append("</li>" + "</ul></li>" * (previous - level))
+        parts.append(
+            format_html(
+                '<li data-slug="{}"><a href="{}">{}</a> <span class="meta">{} · {}</span>',
+                node["slug"],
+                node["url"],
+                node["title"],
+                node["grade"],
+                _("%(filled)s of %(headcount)s filled") % node,
+            )
+        )
+        previous = level
+    if previous >= 0:
+        parts.append("</li>" + "</ul></li>" * previous + "</ul>")
+    return mark_safe("".join(parts))

@@ -1,0 +1,95 @@
+"""The catalogue pages: the list of roles and one job description (岗位说明书)."""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from shopconfig.models import ShopProfile
+
+from . import permissions
+from .models import Department, Grade, Role
+
+SEARCH_FIELDS = (
+    "title",
+    "code",
+    "summary",
+    "duties__text",
+    "skills__text",
+    "requirement__experience_text",
+    "requirement__education_text",
+    "requirement__majors",
+    "requirement__physical",
+    "requirement__other",
+)
+
+
+def search_filter(query):
+    """Roles whose title, duties or requirements contain every word of the query."""
+    condition = Q()
+    for word in query.split():
+        any_field = Q()
+        for field in SEARCH_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def role_list(request):
+    shop = ShopProfile.load()
+    roles = permissions.visible_roles(request.user, shop).with_card_relations()
+    query = request.GET.get("q", "").strip()
+    department = request.GET.get("department", "")
+    grade = request.GET.get("grade", "")
+    if query:
+        matching = Role.objects.filter(search_filter(query)).values("pk")
+        roles = roles.filter(pk__in=matching)
+    if department:
+        roles = roles.filter(Q(department__code=department) | Q(department__parent__code=department))
+    if grade:
+        roles = roles.filter(grade__code=grade)
+    roles = roles.order_by("department__order", "department__name", "tree_id", "lft")
+    return render(
+        request,
+        "roles/role_list.html",
+        {
+            "roles": roles,
+            "query": query,
+            "departments": Department.objects.all(),
+            "grades": Grade.objects.all(),
+            "selected_department": department,
+            "selected_grade": grade,
+            "internal": permissions.can_see_internal(request.user),
+            "show_pay_range": permissions.can_see_pay_range(request.user, shop),
+        },
+    )
+
+
+def role_detail(request, slug):
+    shop = ShopProfile.load()
+    visible = permissions.visible_roles(request.user, shop)
+    see_pay = permissions.can_see_pay(request.user)
+    internal = permissions.can_see_internal(request.user)
+    related = [
+        "duties",
+        "skills",
+        "kpis",
+        "shifts",
+        Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
+        Prefetch("children", queryset=visible.select_related("grade").order_by("lft"), to_attr="visible_children"),
+    ]
+    if see_pay:
+        related.append("pay_scheme__tiers")
+    role = get_object_or_404(
+        visible.with_card_relations().select_related("requirement").prefetch_related(*related), slug=slug
+    )
+    return render(
+        request,
+        "roles/role_detail.html",
+        {
+            "role": role,
+            "requirement": getattr(role, "requirement", None),
+            "reporting_line": list(role.get_ancestors().filter(pk__in=visible.values("pk"))),
+            "internal": internal,
+            "see_pay": see_pay,
+            "show_pay_range": permissions.can_see_pay_range(request.user, shop),
+        },
+    )
