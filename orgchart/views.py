@@ -1,6 +1,8 @@
 """The org chart page, its data, and the vacancy list."""
 
-from django.http import JsonResponse
+import json
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from roles import permissions
@@ -8,6 +10,10 @@ from shopconfig.models import ShopProfile
 
 from .models import Employee
 from .staffing import chart_data, dotted_line_pairs, staffed
+
+# Role titles are user text: keep <, > and & out of the JSON so no sniffing browser
+# or careless consumer can ever treat it as markup (as json_script does).
+HTML_SAFE_JSON = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def _chart_roles(request, shop):
@@ -34,7 +40,8 @@ def chart(request):
 def chart_json(request):
     shop = ShopProfile.load()
     roles, _root = _chart_roles(request, shop)
-    response = JsonResponse(chart_data(roles, dotted_line_pairs()), json_dumps_params={"ensure_ascii": False})
+    body = json.dumps(chart_data(roles, dotted_line_pairs()), ensure_ascii=False).translate(HTML_SAFE_JSON)
+    response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, no-cache"
     return response
 

@@ -1,0 +1,109 @@
+"""The org chart's data, outline, and the vacancy list."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from orgchart.models import Employee
+from orgchart.staffing import nearest_visible_parents
+from roles.models import Role
+from tests.factories import make_manager, make_role
+from tests.pages import add_internal_data
+
+
+@pytest.fixture
+def catalogue(seeded):
+    return add_internal_data()
+
+
+def chart(client, **params):
+    return json.loads(client.get("/orgchart/data.json", params).content)
+
+
+def test_the_chart_data_is_flat_tree_ordered_and_counts_seats(catalogue, client):
+    data = chart(client)
+    by_slug = {n["slug"]: n for n in data["nodes"]}
+    assert data["nodes"][0]["slug"] == "general-manager" and data["nodes"][0]["parentId"] is None
+    cs = by_slug["store-cs"]
+    assert (cs["headcount"], cs["filled"], cs["vacant"]) == (1, 1, 0)
+    designer = by_slug["designer"]
+    assert (designer["headcount"], designer["filled"], designer["vacant"]) == (2, 1, 1)
+    assert by_slug["promotion-specialist"]["parentId"] == by_slug["promotion-supervisor"]["id"]
+    assert by_slug["cs-supervisor"]["color"] == "#f28e2b" and by_slug["cs-supervisor"]["grade"] == "主管"
+    assert by_slug["store-cs"]["url"] == "/roles/store-cs/"
+    assert data["dotted"] == [
+        {"from": by_slug["promotion-specialist"]["id"], "to": by_slug["operations-director"]["id"]}
+    ]
+
+
+def test_a_hidden_draft_does_not_cut_its_subordinates_off_the_public_chart(catalogue, client):
+    draft = Role.objects.get(slug="live-ops")
+    make_role("主播", parent=draft, slug="anchor")
+    by_slug = {n["slug"]: n for n in chart(client)["nodes"]}
+    assert "live-ops" not in by_slug
+    assert by_slug["anchor"]["parentId"] == by_slug["store-manager"]["id"]
+
+
+def test_a_subtree_chart_starts_at_the_chosen_role(catalogue, client):
+    nodes = chart(client, root="distribution-supervisor")["nodes"]
+    assert [n["title"] for n in nodes] == ["分销主管", "渠道员", "分销客服", "公关员"]
+    assert nodes[0]["parentId"] is None
+
+
+def test_the_chart_data_takes_two_queries_however_many_roles(catalogue, client):
+    client.get("/orgchart/data.json")
+    parent = Role.objects.get(slug="store-manager")
+    for i in range(50):
+        make_role(f"岗{i}", parent=parent)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/orgchart/data.json")
+    assert len(queries) <= 3  # shop profile, roles with seat counts, dotted lines
+
+
+def test_overstaffed_roles_are_flagged(catalogue, client):
+    pr = Role.objects.get(slug="pr-clerk")
+    Employee.objects.create(name="甲", employee_number="X1", role=pr)
+    Employee.objects.create(name="乙", employee_number="X2", role=pr)
+    node = next(n for n in chart(client)["nodes"] if n["slug"] == "pr-clerk")
+    assert node["overstaffed"] and node["vacant"] == 0
+    text = client.get("/orgchart/vacancies/").content.decode()
+    assert "超编岗位" in text and "在岗 2 人，编制 1 人" in text
+
+
+def test_people_who_left_free_their_seat(catalogue, client):
+    Employee.objects.filter(name="王小明").update(active=False)
+    node = next(n for n in chart(client)["nodes"] if n["slug"] == "store-cs")
+    assert (node["filled"], node["vacant"]) == (0, 1)
+
+
+def test_the_vacancy_list_shows_open_seats_and_names_only_to_staff(catalogue, client):
+    text = client.get("/orgchart/vacancies/").content.decode()
+    assert "美工" in text and "店铺客服" not in text and "李红" not in text
+    client.force_login(make_manager())
+    assert "李红" in client.get("/orgchart/vacancies/").content.decode()
+
+
+def test_without_javascript_the_chart_page_shows_the_hierarchy_as_nested_lists(catalogue, client):
+    text = client.get("/orgchart/").content.decode()
+    outline = text[text.index('id="orgchart-outline"') :]
+    assert outline.index("总经理") < outline.index("<ul>", outline.index("总经理")) < outline.index("运营总监")
+    assert outline.count("<ul>") == outline.count("</ul>")
+    assert '<a href="/roles/promotion-specialist/">推广专员</a>' in outline
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ([], {}),
+        ([dict(id=1, tree_id=1, lft=1, rght=4), dict(id=2, tree_id=1, lft=2, rght=3)], {1: None, 2: 1}),
+        # 2 is hidden: 3 attaches to 1, its nearest visible ancestor
+        ([dict(id=1, tree_id=1, lft=1, rght=6), dict(id=3, tree_id=1, lft=3, rght=4)], {1: None, 3: 1}),
+        ([dict(id=1, tree_id=1, lft=1, rght=2), dict(id=5, tree_id=2, lft=1, rght=2)], {1: None, 5: None}),
+        ([dict(id=1, tree_id=1, lft=1, rght=4), dict(id=2, tree_id=1, lft=2, rght=3), dict(id=4, tree_id=1, lft=5, rght=6)],
+         {1: None, 2: 1, 4: None}),
+    ],
+)  # fmt: skip
+def test_nearest_visible_parents(rows, expected):
+    assert nearest_visible_parents(rows) == expected

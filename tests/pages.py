@@ -1,0 +1,27 @@
+"""Shared data for the page tests: the seed plus pay, people, a draft and a dotted line."""
+
+from decimal import Decimal
+
+from orgchart.models import Employee
+from roles.models import Role
+from tests.factories import make_role
+
+PAGES = ["/roles/", "/roles/store-cs/", "/orgchart/", "/orgchart/data.json", "/orgchart/vacancies/"]
+
+
+def add_internal_data():
+    """Things only staff may see: base pay, KPI weights, a person's name, a draft role."""
+    cs = Role.objects.get(slug="store-cs")
+    cs.base_salary = Decimal("3150.00")
+    cs.performance_bonus_amount = Decimal("876.00")
+    cs.save()
+    Role.objects.get(slug="cs-supervisor").kpis.filter(name__contains="咨询转化率").update(weight=Decimal("35"))
+    Employee.objects.create(name="王小明", employee_number="E0001", role=cs)
+    Employee.objects.create(name="李红", employee_number="E0002", role=Role.objects.get(slug="designer"))
+    draft = make_role(
+        "直播运营", parent=Role.objects.get(slug="store-manager"), slug="live-ops", status=Role.Status.DRAFT
+    )
+    Role.objects.get(slug="promotion-specialist").dotted_line_superiors.add(
+        Role.objects.get(slug="operations-director")
+    )
+    return draft
