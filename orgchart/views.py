@@ -6,19 +6,23 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from roles import permissions
-from shopconfig.models import ShopProfile
 
 from .models import Employee
 from .staffing import chart_data, dotted_line_pairs, staffed
 
-# Role titles are user text: keep <, > and & out of the JSON so no sniffing browser
-# or careless consumer can ever treat it as markup (as json_script does).
-HTML_SAFE_JSON = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+def html_safe_json(data):
+    """Compact JSON with <, > and & escaped, as json_script does: role titles are user text.
+
+    (str.replace, not str.translate: translate is ~50 times slower on a large Chinese string.)
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
-def _chart_roles(request, shop):
+def _chart_roles(request):
     """The visible roles, narrowed to one subtree when ?root=<slug> is given."""
-    roles = permissions.visible_roles(request.user, shop)
+    roles = permissions.visible_roles(request.user)
     root_slug = request.GET.get("root")
     if not root_slug:
         return roles, None
@@ -27,8 +31,7 @@ def _chart_roles(request, shop):
 
 
 def chart(request):
-    shop = ShopProfile.load()
-    roles, root = _chart_roles(request, shop)
+    roles, root = _chart_roles(request)
     data = chart_data(roles, dotted_line_pairs())
     return render(
         request,
@@ -38,17 +41,14 @@ def chart(request):
 
 
 def chart_json(request):
-    shop = ShopProfile.load()
-    roles, _root = _chart_roles(request, shop)
-    body = json.dumps(chart_data(roles, dotted_line_pairs()), ensure_ascii=False).translate(HTML_SAFE_JSON)
-    response = HttpResponse(body, content_type="application/json")
+    roles, _root = _chart_roles(request)
+    response = HttpResponse(html_safe_json(chart_data(roles, dotted_line_pairs())), content_type="application/json")
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
 def vacancies(request):
-    shop = ShopProfile.load()
-    roles = staffed(permissions.visible_roles(request.user, shop).with_card_relations()).order_by("tree_id", "lft")
+    roles = staffed(permissions.visible_roles(request.user).with_card_relations()).order_by("tree_id", "lft")
     roles = [r for r in roles if r.filled != r.headcount]
     internal = permissions.can_see_internal(request.user)
     people = {}

@@ -1,13 +1,15 @@
 """The catalogue pages: the list of roles and one job description (岗位说明书)."""
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
-
-from shopconfig.models import ShopProfile
 
 from . import permissions
 from .models import Department, Grade, Role
 
+ROLES_PER_PAGE = 100
 SEARCH_FIELDS = (
     "title",
     "code",
@@ -34,8 +36,7 @@ def search_filter(query):
 
 
 def role_list(request):
-    shop = ShopProfile.load()
-    roles = permissions.visible_roles(request.user, shop).with_card_relations()
+    roles = permissions.visible_roles(request.user).with_card_relations()
     query = request.GET.get("q", "").strip()
     department = request.GET.get("department", "")
     grade = request.GET.get("grade", "")
@@ -47,25 +48,27 @@ def role_list(request):
     if grade:
         roles = roles.filter(grade__code=grade)
     roles = roles.order_by("department__order", "department__name", "tree_id", "lft")
+    page = Paginator(roles, ROLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "roles/role_list.html",
         {
-            "roles": roles,
+            "roles": page.object_list,
+            "page": page,
+            "page_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
             "query": query,
             "departments": Department.objects.all(),
             "grades": Grade.objects.all(),
             "selected_department": department,
             "selected_grade": grade,
             "internal": permissions.can_see_internal(request.user),
-            "show_pay_range": permissions.can_see_pay_range(request.user, shop),
+            "show_pay_range": permissions.can_see_pay_range(request.user, request.shop),
         },
     )
 
 
 def role_detail(request, slug):
-    shop = ShopProfile.load()
-    visible = permissions.visible_roles(request.user, shop)
+    visible = permissions.visible_roles(request.user)
     see_pay = permissions.can_see_pay(request.user)
     internal = permissions.can_see_internal(request.user)
     related = [
@@ -90,6 +93,6 @@ def role_detail(request, slug):
             "reporting_line": list(role.get_ancestors().filter(pk__in=visible.values("pk"))),
             "internal": internal,
             "see_pay": see_pay,
-            "show_pay_range": permissions.can_see_pay_range(request.user, shop),
+            "show_pay_range": permissions.can_see_pay_range(request.user, request.shop),
         },
     )

@@ -3,4 +3,4 @@ from .models import ShopProfile
 
 def shop(request):
     """Expose the shop profile to every template (company name in headers)."""
-    return {"shop": ShopProfile.load()}
+    return {"shop": getattr(request, "shop", None) or ShopProfile.load()}

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "shopconfig.middleware.shop_profile_middleware",
 ]
 
 ROOT_URLCONF = "shopconfig.urls"

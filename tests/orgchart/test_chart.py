@@ -59,7 +59,7 @@ def test_the_chart_data_takes_two_queries_however_many_roles(catalogue, client):
         make_role(f"岗{i}", parent=parent)
     with CaptureQueriesContext(connection) as queries:
         client.get("/orgchart/data.json")
-    assert len(queries) <= 3  # shop profile, roles with seat counts, dotted lines
+    assert len(queries) == 2  # roles with seat counts (public switch inside), dotted lines
 
 
 def test_overstaffed_roles_are_flagged(catalogue, client):
@@ -97,11 +97,11 @@ def test_without_javascript_the_chart_page_shows_the_hierarchy_as_nested_lists(c
     "rows, expected",
     [
         ([], {}),
-        ([dict(id=1, tree_id=1, lft=1, rght=4), dict(id=2, tree_id=1, lft=2, rght=3)], {1: None, 2: 1}),
+        ([(1, 1, 1, 4), (2, 1, 2, 3)], {1: None, 2: 1}),
         # 2 is hidden: 3 attaches to 1, its nearest visible ancestor
-        ([dict(id=1, tree_id=1, lft=1, rght=6), dict(id=3, tree_id=1, lft=3, rght=4)], {1: None, 3: 1}),
-        ([dict(id=1, tree_id=1, lft=1, rght=2), dict(id=5, tree_id=2, lft=1, rght=2)], {1: None, 5: None}),
-        ([dict(id=1, tree_id=1, lft=1, rght=4), dict(id=2, tree_id=1, lft=2, rght=3), dict(id=4, tree_id=1, lft=5, rght=6)],
+        ([(1, 1, 1, 6), (3, 1, 3, 4)], {1: None, 3: 1}),
+        ([(1, 1, 1, 2), (5, 2, 1, 2)], {1: None, 5: None}),
+        ([(1, 1, 1, 4), (2, 1, 2, 3), (4, 1, 5, 6)],
          {1: None, 2: 1, 4: None}),
     ],
 )  # fmt: skip

@@ -203,3 +203,12 @@ def test_english_is_one_click_away_and_remembered(catalogue, client):
 def test_english_follows_the_browsers_accept_language(catalogue, client):
     text = client.get("/roles/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Job descriptions" in text
+
+
+def test_a_long_catalogue_is_split_into_pages_that_keep_the_filters(catalogue, client):
+    add_roles(200)
+    first = page_text(client, "/roles/?q=客服")
+    assert "第 1 页，共 3 页" in first
+    assert 'href="?q=%E5%AE%A2%E6%9C%8D&amp;page=2"' in first
+    last = page_text(client, "/roles/?q=客服&page=3")
+    assert "客服199" in last or "客服19" in last
