@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-RUN_PACKAGES := gettext
-TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-noto-cjk
+RUN_PACKAGES := gettext nodejs
+TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-noto-cjk poppler-utils
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install install-test run test test-postgres lint messages check-tree bench clean
@@ -19,12 +19,26 @@ messages: $(BIN)/.installed
 ## Python environment and system packages needed to run the app.
 install:
 	scripts/system-packages.sh $(RUN_PACKAGES)
-	$(MAKE) --no-print-directory $(BIN)/.installed messages
+	$(MAKE) --no-print-directory $(BIN)/.installed messages vendor
 
 ## Everything the tests need as well (Chromium for the browser tests).
 install-test:
 	scripts/system-packages.sh $(TEST_PACKAGES)
-	$(MAKE) --no-print-directory $(BIN)/.installed messages
+	$(MAKE) --no-print-directory $(BIN)/.installed messages vendor
+
+## The org chart's browser libraries: exact versions from package-lock.json (npm registry, install
+## time only), copied to static/vendor/ so the pages load nothing from the internet.
+VENDOR_FILES := node_modules/d3/dist/d3.min.js node_modules/d3-flextree/build/d3-flextree.min.js \
+	node_modules/d3-org-chart/build/d3-org-chart.min.js
+.PHONY: vendor
+vendor: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js 20 with npm (Debian: apt-get install nodejs npm), then run make again" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p static/vendor
+	cp $(VENDOR_FILES) static/vendor/
+	touch $@
 
 ## Set up, migrate, load the seed catalogue, create the admin and serve http://127.0.0.1:8000
 run: install
@@ -50,7 +64,7 @@ check-tree: $(BIN)/.installed
 	$(BIN)/python manage.py check_tree
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis node_modules static/vendor
 
 ## Figures for README.md: tree writes and the admin tree at 2,000 roles, on SQLite and PostgreSQL.
 bench: install

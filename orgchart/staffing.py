@@ -38,36 +38,40 @@ def nearest_visible_parents(rows):
     return parents
 
 
-CHART_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "headcount", "status",
-                "department__name", "department__color", "grade__name", "filled")  # fmt: skip
+QUERY_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "department_id", "grade_id", "headcount", "filled",
+                "status", "department__name", "department__color", "grade__name")  # fmt: skip
+# The wire format: one array per role, in tree order (a tenth of the size of one object per role).
+COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft"]
 
 
 def chart_data(roles, dotted_pairs):
-    """Flat nodes for the browser to draw, plus dotted-line links between visible roles."""
-    rows = list(staffed(roles).order_by("tree_id", "lft").values_list(*CHART_FIELDS))
+    """The visible roles as compact rows, with department and grade tables and the dotted-line links."""
+    rows = list(staffed(roles).order_by("tree_id", "lft").values_list(*QUERY_FIELDS))
     parents = nearest_visible_parents(row[:4] for row in rows)
-    url_prefix = reverse("roles:list")
+    departments, grades, out = {}, {}, []
     published = Role.Status.PUBLISHED
-    nodes = [
-        {
-            "id": role_id,
-            "parentId": parents[role_id],
-            "slug": slug,
-            "title": title,
-            "url": f"{url_prefix}{slug}/",
-            "department": department,
-            "color": color or "#4e79a7",
-            "grade": grade,
-            "headcount": headcount,
-            "filled": filled,
-            "vacant": max(headcount - filled, 0),
-            "overstaffed": filled > headcount,
-            "draft": status != published,
-        }
-        for role_id, _t, _l, _r, slug, title, headcount, status, department, color, grade, filled in rows
-    ]
-    dotted = [{"from": a, "to": b} for a, b in dotted_pairs if a in parents and b in parents]
-    return {"nodes": nodes, "dotted": dotted}
+    for role_id, _t, _l, _r, slug, title, dept_id, grade_id, headcount, filled, status, dept, color, grade in rows:
+        out.append([role_id, parents[role_id], slug, title, dept_id, grade_id, headcount, filled, status != published])
+        departments[str(dept_id)] = {"name": dept, "color": color or "#4e79a7"}  # JSON object keys are text
+        grades[str(grade_id)] = grade
+    return {
+        "columns": COLUMNS,
+        "rows": out,
+        "departments": departments,
+        "grades": grades,
+        "dotted": [[a, b] for a, b in dotted_pairs if a in parents and b in parents],
+        "roleUrl": reverse("roles:list"),
+    }
+
+
+def chart_nodes(data):
+    """The compact rows as one dict per role, for templates and tests."""
+    for row in data["rows"]:
+        node = dict(zip(data["columns"], row, strict=True))
+        node["department"] = data["departments"][str(node["department"])]
+        node["grade"] = data["grades"][str(node["grade"])]
+        node["url"] = f"{data['roleUrl']}{node['slug']}/"
+        yield node
 
 
 def dotted_line_pairs():

@@ -4,6 +4,8 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from roles import permissions
 
@@ -30,14 +32,35 @@ def _chart_roles(request):
     return roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght), root
 
 
+def chart_labels():
+    """Words chart.js puts on the page, in the reader's language; {name} marks a number it fills in."""
+    return {
+        "headcount": _("headcount"),
+        "filled": _("filled"),
+        "vacant": _("vacant"),
+        "draft": _("draft"),
+        "overstaffed": _("over headcount"),
+        "dottedLine": _("dotted line"),
+        "showReports": _("Show {count} direct reports"),
+        "hideReports": _("Hide direct reports"),
+        "found": _("{count} roles found"),
+        "foundFirst": _("{count} roles found, showing the first {shown}"),
+        "noMatch": _("No matching roles"),
+        "summary": _("{roles} roles · headcount {headcount} · filled {filled} · vacant {vacant}"),
+    }
+
+
 def chart(request):
     roles, root = _chart_roles(request)
     data = chart_data(roles, dotted_line_pairs())
-    return render(
-        request,
-        "orgchart/chart.html",
-        {"data": data, "root": root, "focus": request.GET.get("focus", "")},
-    )
+    context = {
+        "data": data,
+        "data_json": mark_safe(html_safe_json(data)),
+        "labels_json": mark_safe(html_safe_json(chart_labels())),
+        "root": root,
+        "focus": request.GET.get("focus", ""),
+    }
+    return render(request, "orgchart/chart.html", context)
 
 
 def chart_json(request):

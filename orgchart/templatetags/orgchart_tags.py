@@ -3,14 +3,16 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from orgchart.staffing import chart_nodes
+
 register = template.Library()
 
 
 @register.simple_tag
-def role_outline(nodes):
+def role_outline(data):
     """The chart as nested lists, for readers without JavaScript: one pass over tree-ordered nodes."""
     depth, parts, previous = {}, [], -1
-    for node in nodes:
+    for node in chart_nodes(data):
         level = depth[node["id"]] = depth[node["parentId"]] + 1 if node["parentId"] in depth else 0
         if level > previous:
             parts.append("<ul>")

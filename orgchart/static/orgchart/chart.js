@@ -1,0 +1,709 @@
+/*
+ * The interactive org chart: draws the flat role list in #orgchart-data with d3-org-chart
+ * (vendored by `make vendor`). Without JavaScript, or if drawing fails, the nested list
+ * rendered by the server stays the page.
+ *
+ * Every word shown comes from #orgchart-labels, translated in the template; this file holds
+ * no user-facing text. Node cards are HTML strings (d3-org-chart wants those), so they are
+ * built only with the `html` tag below, which escapes every interpolated value.
+ *
+ * Hooks for tests and benchmarks: performance.mark("orgchart-drawn") after the first draw,
+ * window.roleChart (API below), #orgchart-app[data-state="ready"], g.node[data-slug].
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("orgchart");
+  var app = document.getElementById("orgchart-app");
+  var dataEl = document.getElementById("orgchart-data");
+  var labelsEl = document.getElementById("orgchart-labels");
+  if (!root || !app || !dataEl || !labelsEl) return;
+  if (!window.d3 || typeof window.d3.OrgChart !== "function") {
+    app.dataset.state = "unavailable"; // vendored libraries missing: keep the outline
+    return;
+  }
+  var d3 = window.d3;
+
+  performance.mark("orgchart-data");
+  var raw = JSON.parse(dataEl.textContent);
+  var labels = JSON.parse(labelsEl.textContent);
+
+  // ---------------------------------------------------------------- escaping
+
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+  }
+  function Markup(text) { this.text = text; }
+  Markup.prototype.toString = function () { return this.text; };
+  function toMarkup(value) {
+    if (value instanceof Markup) return value.text;
+    if (Array.isArray(value)) return value.map(toMarkup).join("");
+    if (value === null || value === undefined || value === false) return "";
+    return escapeHtml(value);
+  }
+  /** Tagged template: literal parts are trusted markup, every ${value} is escaped. */
+  function html(parts) {
+    var out = parts[0];
+    for (var i = 1; i < parts.length; i++) out += toMarkup(arguments[i]) + parts[i];
+    return new Markup(out);
+  }
+  function format(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (m, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : m;
+    });
+  }
+  function safeColor(value) {
+    return /^#[0-9a-fA-F]{3,8}$/.test(value || "") ? value : "#4e79a7";
+  }
+  function safeUrl(value) {
+    // The server sends site-relative links; anything else is not followed.
+    return typeof value === "string" && value.charAt(0) === "/" && value.charAt(1) !== "/" ? value : "#";
+  }
+
+  // ------------------------------------------------------------------- data
+
+  // One invisible root above the real ones, so several trees (or a forest after hidden
+  // drafts) still make one hierarchy for d3.stratify.
+  var ROOT_ID = "orgchart-root";
+  var DEFAULT_DEPTH = 2; // real levels 0..2 open: three levels on first draw
+  var MAX_FIRST_NODES = 250; // ... fewer if that is too many cards for a quick first draw
+
+  var byId = new Map();
+  var bySlug = new Map();
+  var nodes = [{ id: ROOT_ID, parentId: null, _virtual: true }];
+  // The server sends one array per role (raw.columns names the positions) plus
+  // department and grade tables; unpack them into the objects drawn below.
+  var col = {};
+  (raw.columns || []).forEach(function (name, i) { col[name] = i; });
+  (raw.rows || []).forEach(function (r) {
+    var dept = raw.departments[r[col.department]] || {};
+    var headcount = r[col.headcount];
+    var filled = r[col.filled];
+    var node = {
+      id: String(r[col.id]),
+      parentId: r[col.parentId] == null ? null : String(r[col.parentId]),
+      slug: r[col.slug],
+      title: r[col.title],
+      url: raw.roleUrl + r[col.slug] + "/",
+      department: dept.name,
+      color: dept.color,
+      grade: raw.grades[r[col.grade]],
+      headcount: headcount,
+      filled: filled,
+      vacant: Math.max(headcount - filled, 0),
+      overstaffed: filled > headcount,
+      draft: r[col.draft]
+    };
+    byId.set(node.id, node);
+    bySlug.set(node.slug, node);
+    nodes.push(node);
+  });
+  nodes.forEach(function (node) {
+    if (node._virtual) return;
+    var parent = node.parentId && byId.get(node.parentId);
+    if (!parent) node.parentId = ROOT_ID;
+    node._parent = parent || null;
+    node._depth = parent ? parent._depth + 1 : 0; // tree order: parents come first
+    node._dotted = [];
+    node._kids = [];
+    if (parent) parent._kids.push(node);
+    node._search = [node.title, node.department, node.grade, node.slug].join("\n").toLocaleLowerCase();
+  });
+  var connections = [];
+  (raw.dotted || []).forEach(function (pair) {
+    var from = byId.get(String(pair[0]));
+    var to = byId.get(String(pair[1]));
+    if (!from || !to) return;
+    from._dotted.push(to.title);
+    connections.push({ from: from.id, to: to.id });
+  });
+  var realNodes = nodes.slice(1);
+
+  function ancestors(node) {
+    var chain = [];
+    for (var p = node._parent; p; p = p._parent) chain.push(p);
+    return chain;
+  }
+
+  function openToDepth(depth) {
+    var count = 0;
+    realNodes.forEach(function (n) {
+      n._expanded = n._depth <= depth;
+      if (n._expanded) count++;
+    });
+    return count;
+  }
+
+  // ------------------------------------------------------------------- cards
+
+  var CHART_FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
+  var CARD_W = 236;
+  var CARD_H = 98;
+
+  function tooltip(n) {
+    var lines = [n.title, [n.department, n.grade].filter(Boolean).join(" · ")];
+    if (n._dotted.length) lines.push(labels.dottedLine + ": " + n._dotted.join(" / "));
+    return lines.join("\n");
+  }
+
+  function cardContent(d) {
+    var n = d.data;
+    if (n._virtual) return "";
+    var classes = ["oc-card"];
+    if (n.draft) classes.push("is-draft");
+    if (n.overstaffed) classes.push("is-overstaffed");
+    if (n._highlighted) classes.push("is-highlighted");
+    else if (n._upToTheRootHighlighted) classes.push("is-path");
+    var badges = [
+      n.draft ? html`<span class="oc-badge oc-badge-draft">${labels.draft}</span>` : "",
+      n.overstaffed ? html`<span class="oc-badge oc-badge-over">${labels.overstaffed}</span>` : "",
+      n._dotted.length ? html`<span class="oc-badge oc-badge-dotted">${labels.dottedLine}</span>` : "",
+    ];
+    // Kept to a few elements per card: the cost of "expand all" at 2,000 roles is mostly DOM.
+    return html`<a class="${classes.join(" ")}" href="${safeUrl(n.url)}" title="${tooltip(n)}" data-slug="${n.slug}">` +
+      html`<span class="oc-title">${n.title}</span><span class="oc-badges">${badges}</span>` +
+      html`<span class="oc-meta">${[n.department, n.grade].filter(Boolean).join(" · ")}</span>` +
+      html`<span class="oc-stats"><span><b>${n.headcount}</b> ${labels.headcount}</span>` +
+      html`<span class="oc-filled"><b>${n.filled}</b> ${labels.filled}</span>` +
+      html`<span class="oc-vacant${n.vacant ? " has-vacancy" : ""}"><b>${n.vacant}</b> ${labels.vacant}</span></span></a>`;
+  }
+
+  function buttonContent(args) {
+    var node = args.node;
+    if (node.data._virtual) return "";
+    var open = Boolean(node.children);
+    return html`<span class="oc-toggle${open ? " is-open" : ""}"><span class="oc-toggle-icon" aria-hidden="true"></span><span class="oc-toggle-count">${node.data._directSubordinates}</span></span>`.toString();
+  }
+
+  // Runs for every drawn node after each update (this = its <g>).
+  function decorateNode(d) {
+    var n = d.data;
+    var g = d3.select(this);
+    g.classed("is-virtual", Boolean(n._virtual))
+      .attr("data-id", n._virtual ? null : n.id)
+      .attr("data-slug", n._virtual ? null : n.slug);
+    g.select(".node-rect").attr("stroke", "none").attr("fill", "none");
+    var card = this.querySelector(".oc-card");
+    if (card) card.style.setProperty("--oc-dept", safeColor(n.color)); // CSSOM: no inline style markup
+    var hasReports = !n._virtual && n._directSubordinates > 0;
+    var open = Boolean(d.children);
+    var button = g.select(".node-button-g");
+    if (n._virtual) button.attr("display", "none");
+    button
+      .attr("tabindex", hasReports ? 0 : null)
+      .attr("role", hasReports ? "button" : null)
+      .attr("aria-expanded", hasReports ? String(open) : null)
+      .attr("aria-label", hasReports ? (open ? labels.hideReports : format(labels.showReports, { count: n._directSubordinates })) : null);
+  }
+
+  function styleLink(d) {
+    var path = d3.select(this);
+    var fromVirtual = d.parent && d.parent.data._virtual;
+    if (fromVirtual) path.attr("display", "none");
+    path.classed("is-path", Boolean(d.data._upToTheRootHighlighted) && !fromVirtual);
+    if (d.data._upToTheRootHighlighted) path.raise();
+  }
+
+  function styleConnection() {
+    d3.select(this)
+      .classed("oc-dotted", true)
+      .attr("marker-start", null)
+      .attr("marker-end", "url(#oc-dotted-arrow)")
+      .attr("pointer-events", "none");
+  }
+
+  // From the subordinate's top to the dotted-line superior's bottom, a quarter card off centre
+  // so it does not run into the expand buttons or the solid lines.
+  function dottedPath(link) {
+    var off = CARD_W / 4;
+    var sx = link.source.x + off, sy = link.source.y;
+    var tx = link.target.x + off, ty = link.target.y + 3;
+    var bend = Math.max(40, Math.abs(sy - ty) / 2);
+    var dir = ty < sy ? -1 : 1;
+    return "M" + sx + "," + sy + "C" + sx + "," + (sy + dir * bend) + " " + tx + "," + (ty - dir * bend) + " " + tx + "," + ty;
+  }
+
+  function defs() {
+    return '<defs><marker id="oc-dotted-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" ' +
+      'orient="auto-start-reverse" markerUnits="strokeWidth"><path d="M0,0 L10,5 L0,10 z" class="oc-dotted-arrowhead"></path></marker></defs>';
+  }
+
+  // ------------------------------------------------------------------- chart
+
+  var drawn = false;
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var ANIMATE_UP_TO = 300; // above this many drawn cards, changes are instant
+
+  var chart = new d3.OrgChart();
+  var state = chart.getChartState();
+
+  function visibleTreeNodes() {
+    return state.root ? state.root.descendants().filter(function (d) { return !d.data._virtual; }) : [];
+  }
+
+  // Every redraw, including the library's own after a node's button, passes here. Past a few
+  // hundred cards, animating (and moving) them costs more than drawing them afresh.
+  var libraryUpdate = chart.update.bind(chart);
+  chart.update = function (source) {
+    var before = state.nodesWrapper ? state.nodesWrapper.node().childElementCount : 0;
+    var after = state.root ? state.root.descendants().length : 0;
+    var big = Math.max(before, after) > ANIMATE_UP_TO;
+    state.duration = reducedMotion || big || !drawn ? 0 : 350;
+    if (before > ANIMATE_UP_TO) {
+      [state.nodesWrapper, state.linksWrapper, state.connectionsWrapper].forEach(function (layer) {
+        layer.selectAll("*").interrupt().remove();
+      });
+    }
+    return libraryUpdate(source);
+  };
+
+  chart
+    .container(app)
+    .data(nodes)
+    .connections(connections)
+    .nodeWidth(function (d) { return d.data._virtual ? 1 : CARD_W; })
+    .nodeHeight(function (d) { return d.data._virtual ? 1 : CARD_H; })
+    .childrenMargin(function (d) { return d.data._virtual ? 0 : 56; })
+    .siblingsMargin(function () { return 18; })
+    .neighbourMargin(function () { return 36; })
+    .compactMarginPair(function () { return 44; })
+    .compactMarginBetween(function () { return 22; })
+    .nodeButtonWidth(function () { return 52; })
+    .nodeButtonHeight(function () { return 24; })
+    .nodeButtonX(function () { return -26; })
+    .nodeButtonY(function () { return -12; })
+    .linkYOffset(0)
+    .rootMargin(24)
+    .scaleExtent([0.04, 3])
+    .minPagingVisibleNodes(function () { return Infinity; }) // no paging (its button text is not ours)
+    .defaultFont(CHART_FONT) // cards set their own; a computed style here would force a layout
+    .setActiveNodeCentered(true)
+    .nodeContent(cardContent)
+    .buttonContent(buttonContent)
+    .nodeUpdate(decorateNode)
+    .linkUpdate(styleLink)
+    .connectionsUpdate(styleConnection)
+    .defs(defs)
+    .linkGroupArc(dottedPath)
+    .onNodeClick(function () { /* the card is a link to the job description */ })
+    .onExpandOrCollapse(function (d) {
+      // The library clears the flag on the node it collapses; keep the node itself shown.
+      d.data._expanded = true;
+    });
+
+  // ---------------------------------------------------------------- viewport
+
+  function viewportSize() {
+    return { w: state.svgWidth, h: state.svgHeight };
+  }
+
+  function boundsOf(list) {
+    var b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    list.forEach(function (d) {
+      b.x0 = Math.min(b.x0, d.x - d.width / 2);
+      b.x1 = Math.max(b.x1, d.x + d.width / 2);
+      b.y0 = Math.min(b.y0, d.y);
+      b.y1 = Math.max(b.y1, d.y + d.height);
+    });
+    return b;
+  }
+
+  function applyTransform(k, cx, cy, animate, anchorTop) {
+    var size = viewportSize();
+    var tx = size.w / 2 - cx * k;
+    var ty = anchorTop ? 24 - cy * k : size.h / 2 - cy * k;
+    var t = d3.zoomIdentity.translate(tx, ty).scale(k);
+    var target = animate && !reducedMotion ? state.svg.transition().duration(400) : state.svg;
+    target.call(state.zoomBehavior.transform, t);
+  }
+
+  /** Show every drawn card, no bigger than life size; if that makes cards unreadable, start at the top. */
+  function fit(opts) {
+    opts = opts || {};
+    var list = visibleTreeNodes();
+    if (!list.length) return;
+    var b = boundsOf(list);
+    var size = viewportSize();
+    var pad = 32;
+    var k = Math.min(1, (size.w - pad * 2) / (b.x1 - b.x0), (size.h - pad * 2) / (b.y1 - b.y0));
+    var extent = state.scaleExtent;
+    if (opts.readable && k < 0.6) {
+      // Too wide to read when fitted: life-size-ish view of the top of the tree.
+      var top = list.filter(function (d) { return d.data._depth === 0; });
+      var tb = boundsOf(top.length ? top : list);
+      var kk = Math.max(0.8, Math.min(1, (size.w - pad * 2) / (tb.x1 - tb.x0)));
+      applyTransform(kk, (tb.x0 + tb.x1) / 2, tb.y0, opts.animate, true);
+      return;
+    }
+    k = Math.max(extent[0], k);
+    applyTransform(k, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, opts.animate, false);
+  }
+
+  function centerOn(node, animate) {
+    var d = visibleTreeNodes().filter(function (x) { return x.data === node; })[0];
+    if (!d) return;
+    var k = Math.max(state.lastTransform.k || 1, 0.85);
+    applyTransform(Math.min(k, 1.5), d.x, d.y + d.height / 2, animate, false);
+  }
+
+  function resize() {
+    var rect = app.getBoundingClientRect();
+    if (!rect.width || !rect.height || !state.svg) return;
+    state.svgWidth = rect.width;
+    state.svgHeight = rect.height;
+    state.svg.attr("width", rect.width).attr("height", rect.height);
+  }
+
+  // ----------------------------------------------------------------- actions
+
+  function redraw() {
+    chart.render();
+  }
+
+  function clearHighlight() {
+    realNodes.forEach(function (n) {
+      n._highlighted = false;
+      n._upToTheRootHighlighted = false;
+    });
+    root.querySelectorAll("#orgchart-outline .is-highlighted").forEach(function (el) {
+      el.classList.remove("is-highlighted");
+    });
+  }
+
+  function find(ref) {
+    if (ref && typeof ref === "object") return ref;
+    return bySlug.get(String(ref)) || byId.get(String(ref)) || null;
+  }
+
+  /** Open the path to a role, mark it and its chain of command, and bring it to the middle. */
+  function reveal(ref, opts) {
+    opts = opts || {};
+    var node = find(ref);
+    if (!node) return false;
+    clearHighlight();
+    node._expanded = true;
+    node._highlighted = true;
+    node._upToTheRootHighlighted = true;
+    ancestors(node).forEach(function (a) {
+      a._expanded = true;
+      a._upToTheRootHighlighted = true;
+    });
+    if (opts.draw !== false) redraw();
+    centerOn(node, opts.animate !== false);
+    var item = root.querySelector('#orgchart-outline li[data-slug="' + cssEscape(node.slug) + '"]');
+    if (item) {
+      item.classList.add("is-highlighted");
+      if (listView) item.scrollIntoView({ block: "center" });
+    }
+    return true;
+  }
+
+  function cssEscape(value) {
+    return window.CSS && CSS.escape ? CSS.escape(value) : String(value).replace(/["\\]/g, "\\$&");
+  }
+
+  function expandAll() {
+    realNodes.forEach(function (n) { n._expanded = true; });
+    redraw();
+    fit({ animate: true });
+  }
+
+  // d3-org-chart's _expanded flag means "this node is shown": a node's reports are open
+  // when one of them is flagged. Roots hang off the virtual root and are always shown.
+  function collapseAll() {
+    realNodes.forEach(function (n) { n._expanded = n._depth === 0; });
+    redraw();
+    fit({ animate: true, readable: true });
+  }
+
+  function setExpanded(ref, open) {
+    var node = find(ref);
+    if (!node || !node._kids.length) return false;
+    node._expanded = true;
+    ancestors(node).forEach(function (a) { a._expanded = true; });
+    if (open) {
+      node._kids.forEach(function (k) { k._expanded = true; });
+    } else {
+      (function close(n) { n._kids.forEach(function (k) { k._expanded = false; close(k); }); })(node);
+    }
+    redraw();
+    return true;
+  }
+
+  // -------------------------------------------------------------------- UI
+
+  var listView = false;
+  var toolbar = document.getElementById("orgchart-toolbar");
+  var listToggle = document.getElementById("orgchart-list-toggle");
+
+  // The server's outline has no markers for drafts, over-staffing or dotted lines: add them
+  // the first time the list is shown, so both views say the same.
+  var outlineMarked = false;
+  function markOutline() {
+    if (outlineMarked) return;
+    outlineMarked = true;
+    root.querySelectorAll("#orgchart-outline li[data-slug]").forEach(function (li) {
+      var n = bySlug.get(li.dataset.slug);
+      var meta = li.querySelector(":scope > .meta");
+      if (!n || !meta) return;
+      [[n.draft, "oc-badge oc-badge-draft", labels.draft],
+       [n.overstaffed, "oc-badge oc-badge-over", labels.overstaffed],
+       [n._dotted.length, "oc-badge oc-badge-dotted", labels.dottedLine + ": " + n._dotted.join(" / ")]].forEach(function (b) {
+        if (!b[0]) return;
+        var badge = document.createElement("span");
+        badge.className = b[1];
+        badge.textContent = b[2];
+        meta.after(badge);
+      });
+    });
+  }
+
+  function setListView(on) {
+    listView = Boolean(on);
+    if (listView) markOutline();
+    root.classList.toggle("is-list", listView);
+    if (listToggle) listToggle.setAttribute("aria-pressed", String(listView));
+    if (toolbar) {
+      toolbar.querySelectorAll("button[data-action]").forEach(function (button) {
+        if (button !== listToggle) button.disabled = listView; // they act on the drawing only
+      });
+    }
+    if (!listView) resize();
+  }
+
+  var actions = {
+    "expand-all": expandAll,
+    "collapse-all": collapseAll,
+    fit: function () { fit({ animate: true }); },
+    "zoom-in": function () { chart.zoomIn(); },
+    "zoom-out": function () { chart.zoomOut(); },
+    "list-view": function () { setListView(!listView); },
+  };
+  if (toolbar) {
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (button && actions[button.dataset.action]) actions[button.dataset.action]();
+    });
+  }
+
+  // Enter on a card's link follows the link; the library would otherwise toggle the node too.
+  app.addEventListener("keydown", function (event) {
+    if (event.target.closest && event.target.closest("a.oc-card")) event.stopPropagation();
+  }, true);
+
+  // ------------------------------------------------------------------ search
+
+  var input = document.getElementById("orgchart-search");
+  var panel = document.getElementById("orgchart-search-panel");
+  var statusEl = document.getElementById("orgchart-search-status");
+  var list = document.getElementById("orgchart-search-results");
+  var MAX_RESULTS = 20;
+  var results = [];
+  var active = -1;
+
+  function search(query) {
+    var q = String(query || "").trim().toLocaleLowerCase();
+    if (!q) return [];
+    var scored = [];
+    realNodes.forEach(function (n) {
+      var at = n._search.indexOf(q);
+      if (at < 0) return;
+      var title = n.title.toLocaleLowerCase();
+      var rank = title === q ? 0 : title.indexOf(q) === 0 ? 1 : at < title.length ? 2 : 3;
+      scored.push({ node: n, rank: rank });
+    });
+    scored.sort(function (a, b) { return a.rank - b.rank || a.node._depth - b.node._depth; });
+    return scored.map(function (s) { return s.node; });
+  }
+
+  function closeResults() {
+    if (!panel) return;
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function setActive(i) {
+    var items = list.querySelectorAll("li");
+    if (!items.length) return;
+    active = (i + items.length) % items.length;
+    items.forEach(function (li, j) { li.setAttribute("aria-selected", String(j === active)); });
+    input.setAttribute("aria-activedescendant", items[active].id);
+    items[active].scrollIntoView({ block: "nearest" });
+  }
+
+  function showResults() {
+    results = search(input.value);
+    list.textContent = "";
+    list.dataset.query = input.value;
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (!input.value.trim()) {
+      closeResults();
+      statusEl.textContent = "";
+      return;
+    }
+    var shown = results.slice(0, MAX_RESULTS);
+    statusEl.textContent = !results.length ? labels.noMatch
+      : results.length > shown.length ? format(labels.foundFirst, { count: results.length, shown: shown.length })
+      : format(labels.found, { count: results.length });
+    shown.forEach(function (n, i) {
+      var li = document.createElement("li");
+      li.id = "orgchart-result-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.slug = n.slug;
+      var swatch = document.createElement("span");
+      swatch.className = "result-swatch";
+      swatch.style.setProperty("background", safeColor(n.color));
+      var title = document.createElement("span");
+      title.className = "result-title";
+      title.textContent = n.title;
+      var meta = document.createElement("span");
+      meta.className = "result-meta";
+      meta.textContent = [n.department, n.grade].filter(Boolean).join(" · ");
+      var path = document.createElement("span");
+      path.className = "result-path";
+      path.textContent = ancestors(n).reverse().map(function (a) { return a.title; }).join(" › ");
+      li.append(swatch, title, meta, path);
+      list.appendChild(li);
+    });
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", String(shown.length > 0));
+  }
+
+  function choose(slug) {
+    closeResults();
+    reveal(slug);
+  }
+
+  if (input && list && panel && statusEl) {
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(showResults, 80);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (panel.hidden) showResults();
+        setActive(active + (event.key === "ArrowDown" ? 1 : -1));
+        event.preventDefault();
+      } else if (event.key === "Enter") {
+        clearTimeout(timer);
+        if (panel.hidden || list.dataset.query !== input.value) showResults();
+        var items = list.querySelectorAll("li");
+        var pick = items[active >= 0 ? active : 0];
+        if (pick) choose(pick.dataset.slug);
+        event.preventDefault();
+      } else if (event.key === "Escape") {
+        if (!panel.hidden) { closeResults(); event.preventDefault(); }
+        else if (input.value) { input.value = ""; clearHighlight(); redraw(); }
+      }
+    });
+    input.addEventListener("search", function () {
+      if (!input.value) { closeResults(); statusEl.textContent = ""; }
+    });
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep focus in the box
+    list.addEventListener("click", function (event) {
+      var li = event.target.closest("li[data-slug]");
+      if (li) choose(li.dataset.slug);
+    });
+    input.addEventListener("blur", function () { setTimeout(closeResults, 150); });
+    input.addEventListener("focus", function () { if (input.value.trim()) showResults(); });
+  }
+
+  // ------------------------------------------------------------------ legend
+
+  function drawLegend() {
+    var box = document.getElementById("orgchart-departments");
+    var legend = document.getElementById("orgchart-legend");
+    if (!box || !legend) return;
+    var seen = new Map();
+    realNodes.forEach(function (n) { if (n.department && !seen.has(n.department)) seen.set(n.department, n.color); });
+    seen.forEach(function (color, name) {
+      var item = document.createElement("span");
+      item.className = "legend-item legend-dept";
+      var chip = document.createElement("span");
+      chip.className = "legend-chip";
+      chip.style.setProperty("background", safeColor(color));
+      item.append(chip, document.createTextNode(name));
+      box.appendChild(item);
+    });
+    legend.hidden = false;
+  }
+
+  function drawSummary() {
+    var el = document.getElementById("orgchart-summary");
+    if (!el) return;
+    var sum = { roles: realNodes.length, headcount: 0, filled: 0, vacant: 0 };
+    realNodes.forEach(function (n) { sum.headcount += n.headcount; sum.filled += n.filled; sum.vacant += n.vacant; });
+    el.textContent = format(labels.summary, sum);
+    el.hidden = false;
+  }
+
+  // -------------------------------------------------------------- first draw
+
+  function firstDraw() {
+    var focus = find(app.dataset.focus || "");
+    var depth = DEFAULT_DEPTH;
+    while (depth > 0 && openToDepth(depth) > MAX_FIRST_NODES) depth--;
+    if (!realNodes.length) return false;
+    if (focus) reveal(focus, { draw: false });
+    // Swap the outline for the chart in this same task: nothing is painted in between, and
+    // the browser need not lay out a 2,000-item list only to hide it.
+    root.classList.add("is-chart");
+    app.hidden = false;
+    var rect = app.getBoundingClientRect();
+    chart.svgWidth(rect.width).svgHeight(rect.height);
+    chart.render();
+    state.centerG.attr("transform", null); // our transforms are in chart coordinates
+    if (focus) centerOn(focus, false);
+    else fit({ readable: true });
+    drawn = true;
+    return true;
+  }
+
+  try {
+    if (!firstDraw()) { app.hidden = true; return; }
+  } catch (error) {
+    app.hidden = true; // the outline again
+    app.dataset.state = "failed";
+    root.classList.remove("is-chart");
+    throw error;
+  }
+  if (toolbar) toolbar.hidden = false;
+  drawLegend();
+  drawSummary();
+  app.dataset.state = "ready";
+  // The library's transitions (instant on first draw) apply on the next frame: mark after it.
+  requestAnimationFrame(function () {
+    performance.mark("orgchart-drawn");
+    performance.measure("orgchart-first-draw", "orgchart-data", "orgchart-drawn");
+  });
+
+  if (window.ResizeObserver) new ResizeObserver(resize).observe(app);
+
+  window.roleChart = {
+    chart: chart,
+    labels: labels,
+    reveal: reveal,
+    search: function (query) { return search(query).map(function (n) { return n.slug; }); },
+    expandAll: expandAll,
+    collapseAll: collapseAll,
+    expand: function (ref) { return setExpanded(ref, true); },
+    collapse: function (ref) { return setExpanded(ref, false); },
+    fit: function () { fit({ animate: false }); },
+    zoomIn: function () { chart.zoomIn(); },
+    zoomOut: function () { chart.zoomOut(); },
+    scale: function () { return state.lastTransform.k; },
+    setListView: setListView,
+    visibleSlugs: function () { return visibleTreeNodes().map(function (d) { return d.data.slug; }); },
+    isExpanded: function (ref) {
+      var node = find(ref);
+      var d = node && visibleTreeNodes().filter(function (x) { return x.data === node; })[0];
+      return Boolean(d && d.children);
+    },
+  };
+})();
