@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-RUN_PACKAGES := gettext nodejs
-TEST_PACKAGES := $(RUN_PACKAGES) chromium fonts-noto-cjk poppler-utils
+# WeasyPrint (Pango, HarfBuzz's subsetter) and CairoSVG (Cairo) render the exports; Noto CJK is the PDF font.
+RUN_PACKAGES := gettext nodejs fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: install install-test run test test-postgres lint messages check-tree bench clean
@@ -45,6 +46,9 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py ensure_admin
+	@echo "Starting the export worker (handbooks) beside the web server."
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(BIN)/.installed

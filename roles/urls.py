@@ -1,9 +1,12 @@
 from django.urls import path
 
 from . import views
+from .exports import office, pdf
 
 app_name = "roles"
 urlpatterns = [
     path("", views.role_list, name="list"),
     path("<slug:slug>/", views.role_detail, name="detail"),
+    path("<slug:slug>.pdf", pdf.role_pdf, name="pdf"),
+    path("<slug:slug>.docx", office.role_docx, name="docx"),
 ]

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "mptt",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "shopconfig",
     "roles",
     "orgchart",
@@ -113,3 +115,10 @@ MPTT_ADMIN_LEVEL_INDENT = 20
 ROLEATLAS_MAX_SPAN = int(os.environ.get("ROLEATLAS_MAX_SPAN", "10"))
 
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Background work (the handbook): django-tasks with its database backend; run
+# `python manage.py db_worker` beside the web server (make run does).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Finished exports (handbooks) are kept here, named by task; MEDIA_ROOT is private.
+EXPORTS_ROOT = MEDIA_ROOT / "exports"

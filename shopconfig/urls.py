@@ -3,6 +3,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from orgchart import chartfile, handbook
+from roles.exports import office
+
 admin.site.site_header = _("RoleAtlas administration")
 admin.site.site_title = _("RoleAtlas")
 admin.site.index_title = _("Catalogue administration")
@@ -10,6 +13,11 @@ admin.site.index_title = _("Catalogue administration")
 _("Changes")
 
 urlpatterns = [
+    path("roles.xlsx", office.catalogue_xlsx, name="catalogue-xlsx"),
+    path("handbook.pdf", handbook.handbook_pdf, name="handbook"),
+    path("handbook/<str:task_id>/", handbook.handbook_status, name="handbook-status"),
+    path("handbook/<str:task_id>/download/", handbook.handbook_download, name="handbook-download"),
+    path("orgchart.<str:fmt>", chartfile.chart_file, name="chart-file"),
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False)),
     path("roles/", include("roles.urls")),
     path("orgchart/", include("orgchart.urls")),

@@ -15,3 +15,16 @@ def hr_client(client, db):
     """A browser session logged in as an HR staff member."""
     client.force_login(make_hr_user())
     return client
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks run inside the request in tests, so their results can be asserted."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Each test writes its exports to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EXPORTS_ROOT = settings.MEDIA_ROOT / "exports"

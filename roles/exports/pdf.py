@@ -1,0 +1,5 @@
+"""Work in progress (issue 4)."""
+
+
+def role_pdf(request, slug):
+    raise NotImplementedError
