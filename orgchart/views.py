@@ -42,7 +42,7 @@ def chart_labels():
         "overstaffed": _("over headcount"),
         "dottedLine": _("dotted line"),
         "showReports": _("Show {count} direct reports"),
-        "hideReports": _("Hide direct reports"),
+        "hideReports": _("Hide {count} direct reports"),
         "found": _("{count} roles found"),
         "foundFirst": _("{count} roles found, showing the first {shown}"),
         "noMatch": _("No matching roles"),

@@ -41,9 +41,10 @@ XSS_DUTY = '"><img src=x onerror=alert(1)>'
 
 
 def watch(page):
-    """Record uncaught page errors and any dialog (alert, confirm, prompt) the page opens."""
+    """Record uncaught page errors, failed requests, and any dialog (alert, confirm, prompt) the page opens."""
     seen = {"errors": [], "dialogs": []}
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.on("response", lambda r: r.status >= 400 and seen["errors"].append(f"{r.status} {r.url}"))
 
     def on_dialog(dialog):
         seen["dialogs"].append(f"{dialog.type}: {dialog.message}")
@@ -111,12 +112,13 @@ def seats(slug):
 
 
 def wait_for_chart_at_rest(page):
-    """Zooming and fitting animate the SVG transform; screenshots wait until it stops moving."""
+    """Expanding, zooming and fitting animate the SVG; screenshots wait until nothing moves."""
     page.wait_for_function(
         """() => new Promise(done => {
-            const g = document.querySelector("#orgchart-app svg > g.chart");
-            const before = g && g.getAttribute("transform");
-            setTimeout(() => done(!g || g.getAttribute("transform") === before), 120);
+            const snapshot = () => [...document.querySelectorAll("#orgchart-app svg g.chart, #orgchart-app g.node")]
+                .map(g => `${g.getAttribute("transform")} ${getComputedStyle(g).opacity}`).join("|");
+            const before = snapshot();
+            setTimeout(() => done(snapshot() === before), 150);
         })"""
     )
 
@@ -129,6 +131,18 @@ def tool(name):
             pytrace=False,
         )
     return path
+
+
+def pdf_text(page, path, *expected):
+    """Print the page to an A4 PDF; check it is one A4 page holding the expected words; its text."""
+    page.pdf(path=path, format="A4")
+    info = subprocess.run([tool("pdfinfo"), path], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), f"{path.name}: the JD should print on exactly one A4 page:\n{info}"
+    assert re.search(r"^Page size:.*\(A4\)", info, re.M), info
+    text = subprocess.run([tool("pdftotext"), "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+    for words in expected:
+        assert words in text, f"{path.name} lacks {words!r}:\n{text}"
+    return text
 
 
 def axe_violations(page, ignore=()):
@@ -165,12 +179,6 @@ def assert_accessible(page, what, ignore=()):
                 lines.append(f"  - {node['target']}\n      {node['html']}")
                 lines.extend(f"      {line}" for line in node["summary"].splitlines())
         pytest.fail("\n".join(lines), pytrace=False)
-
-
-# Known app defect, reported (see test_expanded_toggle_names_its_visible_count below): an open
-# toggle shows its report count but is named "收起直接下属" / "Hide direct reports" without it.
-# Only that rule on open toggles is set aside; closed toggles ("展开 5 个直接下属") are checked.
-OPEN_TOGGLE_LABEL_BUG = ("label-content-name-mismatch", 'g.node-button-g[aria-expanded="true"]')
 
 
 # -------------------------------------------------------------- the issue's scenario
@@ -215,6 +223,7 @@ def test_chart_search_highlight_job_description_english_and_print(live_server, s
     expect(page.locator(".jd-header h1")).to_contain_text("推广专员")
     expect(page.locator(".jd-header h1 small")).to_have_text("岗位说明书")
     page.screenshot(path=artifacts / "catalogue-02-jd-zh.png", full_page=True)
+    pdf_text(page, artifacts / "catalogue-02-jd-zh.pdf", "推广专员", "岗位说明书")
 
     switch_language(page, "English")
     expect(page).to_have_url(f"{live_server.url}/roles/{SPECIALIST}/")
@@ -240,14 +249,7 @@ def test_chart_search_highlight_job_description_english_and_print(live_server, s
     assert page.locator("main").evaluate("m => getComputedStyle(m).maxWidth") == "none"
     page.screenshot(path=artifacts / "catalogue-04-jd-print-preview.png", full_page=True)
 
-    pdf = artifacts / "catalogue-05-jd-en.pdf"
-    page.pdf(path=pdf, format="A4")
-    info = subprocess.run([tool("pdfinfo"), pdf], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+1$", info, re.M), f"the JD should print on exactly one A4 page:\n{info}"
-    assert re.search(r"^Page size:.*\(A4\)", info, re.M), info
-    text = subprocess.run([tool("pdftotext"), "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
-    assert "推广专员" in text, text
-    assert "job description" in text, text
+    text = pdf_text(page, artifacts / "catalogue-05-jd-en.pdf", "推广专员", "job description")
     for chrome in ("RoleAtlas", "Org chart", "Show in the org chart"):
         assert chrome not in text, (chrome, text)
 
@@ -314,6 +316,7 @@ def test_new_user_finds_a_role_reads_it_explores_the_chart_and_switches_to_engli
     assert seats(SUPERVISOR) == (2, 1, 1)
     expect(card(page, SUPERVISOR).locator(".oc-vacant")).to_have_class(re.compile(r"\bhas-vacancy\b"))
     expect(page.locator("#orgchart-summary")).to_contain_text("编制")
+    wait_for_chart_at_rest(page)
     page.screenshot(path=artifacts / "catalogue-06-chart-store-manager-open.png")
 
     # English: the page's words and the chart's own labels.
@@ -335,6 +338,7 @@ def test_new_user_finds_a_role_reads_it_explores_the_chart_and_switches_to_engli
     numbers, words = zip(*card_stats(page, SUPERVISOR), strict=True)
     assert (numbers, words) == ((2, 1, 1), ("headcount", "filled", "vacant"))
     expect(page.locator("#orgchart-app")).not_to_contain_text("编制")
+    wait_for_chart_at_rest(page)
     page.screenshot(path=artifacts / "catalogue-07-chart-en.png")
 
     assert seen == {"errors": [], "dialogs": []}
@@ -346,8 +350,8 @@ def test_new_user_finds_a_role_reads_it_explores_the_chart_and_switches_to_engli
 def test_without_javascript_the_chart_is_a_nested_list(live_server, seeded, browser, artifacts):
     context = browser.new_context(locale="zh-CN", java_script_enabled=False, viewport={"width": 1280, "height": 1200})
     context.set_default_timeout(10_000)
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.goto(live_server.url + "/orgchart/")
         outline = page.locator("#orgchart-outline")
         expect(outline).to_be_visible()
@@ -367,6 +371,11 @@ def test_without_javascript_the_chart_is_a_nested_list(live_server, seeded, brow
             nested.locator(":scope > a").click()
         expect(page).to_have_url(f"{live_server.url}/roles/{SPECIALIST}/")
         expect(page.locator(".jd-header h1")).to_contain_text("推广专员")
+    except Exception:
+        page.screenshot(
+            path=artifacts / "FAILED-test_without_javascript_the_chart_is_a_nested_list.png", full_page=True
+        )
+        raise
     finally:
         context.close()
 
@@ -422,7 +431,7 @@ def test_pages_have_no_serious_accessibility_violations(live_server, seeded, pag
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN" if language == "zh-hans" else "en")
     if url == "/orgchart/":
         expect(page.locator("#orgchart-app")).to_have_attribute("data-state", "ready")
-    assert_accessible(page, url, ignore=[OPEN_TOGGLE_LABEL_BUG])
+    assert_accessible(page, url)
 
 
 def test_chart_states_and_staff_pages_have_no_serious_accessibility_violations(live_server, seeded, page):
@@ -448,7 +457,7 @@ def test_chart_states_and_staff_pages_have_no_serious_accessibility_violations(l
     expect(page.locator("#orgchart-search-results li[role=option]").first).to_be_visible()
     search.press("ArrowDown")
     expect(page.locator("#orgchart-search-results li[aria-selected=true]")).to_have_count(1)
-    assert_accessible(page, "the chart, all open, with search results", ignore=[OPEN_TOGGLE_LABEL_BUG])
+    assert_accessible(page, "the chart, all open, with search results")
 
     search.press("Escape")
     page.locator("#orgchart-list-toggle").click()
@@ -457,11 +466,6 @@ def test_chart_states_and_staff_pages_have_no_serious_accessibility_violations(l
     assert_accessible(page, "the chart's list view")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: an open toggle shows its report count but chart.js names it with labels.hideReports "
-    "('收起直接下属' / 'Hide direct reports'), which has no {count} (WCAG 2.5.3 label in name)",
-)
 def test_expanded_toggle_names_its_visible_count(live_server, seeded, page):
     open_chart(page, live_server.url + "/orgchart/")
     click_toggle(page, STORE_MANAGER)

@@ -194,7 +194,7 @@
       .attr("tabindex", hasReports ? 0 : null)
       .attr("role", hasReports ? "button" : null)
       .attr("aria-expanded", hasReports ? String(open) : null)
-      .attr("aria-label", hasReports ? (open ? labels.hideReports : format(labels.showReports, { count: n._directSubordinates })) : null);
+      .attr("aria-label", hasReports ? format(open ? labels.hideReports : labels.showReports, { count: n._directSubordinates }) : null);
   }
 
   function styleLink(d) {
