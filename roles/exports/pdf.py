@@ -1,5 +1,409 @@
-"""Work in progress (issue 4)."""
+"""Job descriptions (岗位说明书) as print-quality A4 PDFs, rendered by WeasyPrint from a template.
+
+Everything WeasyPrint reads from outside the HTML string goes through `SafeURLFetcher`: the
+project's own static files and data: URLs, nothing else. Role text is user text; even if some
+of it ever reached the HTML unescaped, the server would fetch nothing and attach nothing.
+"""
+
+import logging
+import mimetypes
+import re
+import threading
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shopconfig.downloads import download
+from shopconfig.models import ShopProfile
+
+from .. import permissions
+from ..models import Role
+
+logger = logging.getLogger(__name__)
+
+# Relative URLs in the PDF templates resolve against this origin. ".invalid" never resolves
+# (RFC 2606), and the fetcher maps the static prefix under it to files: nothing goes on the wire.
+PDF_BASE_URL = "https://roleatlas.invalid/"
+PDF_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC")
+PDF_CONTENT_TYPE = "application/pdf"
+# Selecting more roles than this in the admin is a job for the handbook (a background task).
+ADMIN_MAX_ROLES = 60
+UNSAFE_FILENAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+class PdfError(Exception):
+    """A PDF could not be made; the message is written for the person who asked for it."""
+
+
+# ----------------------------------------------------------------------------- fetching
+
+
+def static_file_for(url):
+    """The file behind a URL under the project's STATIC_URL, or None for any other URL."""
+    prefix = urlsplit(urljoin(PDF_BASE_URL, settings.STATIC_URL))
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != (prefix.scheme, prefix.netloc) or not parts.path.startswith(prefix.path):
+        return None
+    relative = unquote(parts.path[len(prefix.path) :])
+    segments = relative.split("/")
+    if not relative or "\\" in relative or "\x00" in relative or any(s in ("", ".", "..") for s in segments):
+        return None
+    found = finders.find(relative)
+    if not found and staticfiles_storage.exists(relative):  # after collectstatic, in production
+        found = staticfiles_storage.path(relative)
+    return Path(found) if found and Path(found).is_file() else None
+
+
+try:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+except OSError:  # pragma: no cover - Pango missing: the views report it (see render_pdf)
+    URLFetcher, URLFetcherResponse = object, None
+
+
+class SafeURLFetcher(URLFetcher):
+    """Serves the project's static files and data: URLs; refuses everything else.
+
+    http(s) to anywhere (169.254.169.254 included), file://, ftp:, redirects: refused before
+    any I/O. Refusals are logged and WeasyPrint leaves the image or attachment out.
+    """
+
+    def __init__(self):
+        # Only data: may reach urllib (its DataHandler decodes in memory); no redirects at all.
+        super().__init__(allowed_protocols=("data",), allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url[:5].lower() == "data:":
+            return super().fetch(url, headers)
+        path = static_file_for(url)
+        if path is None:
+            raise PermissionError(f"RoleAtlas PDFs load only their own static files: refused {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+@lru_cache(maxsize=1)
+def missing_fonts():
+    """The PDF fonts fontconfig cannot find (checked once per process; fonts are system packages)."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    missing = []
+    for family in PDF_FONTS:
+        pattern = fontconfig.FcPatternCreate()
+        try:
+            fontconfig.FcPatternAddString(pattern, b"family", family.encode())
+            fontconfig.FcConfigSubstitute(ffi.NULL, pattern, fontconfig.FcMatchPattern)
+            fontconfig.FcDefaultSubstitute(pattern)
+            result = ffi.new("FcResult *")
+            match = fontconfig.FcFontMatch(ffi.NULL, pattern, result)
+            found = ""
+            if match != ffi.NULL:
+                value = ffi.new("FcChar8 **")
+                if fontconfig.FcPatternGetString(match, b"family", 0, value) == fontconfig.FcResultMatch:
+                    found = ffi.string(value[0]).decode()
+                fontconfig.FcPatternDestroy(match)
+            if found != family:
+                missing.append(family)
+        finally:
+            fontconfig.FcPatternDestroy(pattern)
+    return missing
+
+
+class _RenderWatcher(logging.Handler):
+    """Listens to WeasyPrint's loggers during one render, in this thread only.
+
+    Records characters no installed font can draw (WeasyPrint would print a .notdef box) and
+    passes the layout steps to a progress callback.
+    """
+
+    NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: \"(.*)\" \(U\+([0-9A-F]+)\)")
+    PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)")
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.thread = threading.get_ident()
+        self.progress = progress
+        self.missing = {}
+        self.refused = []
+
+    def emit(self, record):
+        if record.thread != self.thread:
+            return
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            notdef = self.NOTDEF.match(message)
+            if notdef:
+                self.missing[notdef.group(2)] = notdef.group(1)
+            elif "refused" in message:
+                self.refused.append(message)
+            return
+        if self.progress is None:
+            return
+        page = self.PAGE.match(message)
+        if page:
+            self.progress("layout", int(page.group(1)))
+        elif message.startswith("Step 6"):
+            self.progress("pdf", None)
+
+
+@contextmanager
+def _watching(progress):
+    watcher = _RenderWatcher(progress)
+    weasy = logging.getLogger("weasyprint")
+    old_level = weasy.level
+    weasy.addHandler(watcher)
+    if progress is not None and not weasy.isEnabledFor(logging.INFO):
+        weasy.setLevel(logging.INFO)  # the layout steps are INFO records
+    try:
+        yield watcher
+    finally:
+        weasy.removeHandler(watcher)
+        weasy.setLevel(old_level)
+
+
+def render_pdf(html, target=None, *, url_fetcher=None, progress=None):
+    """The PDF of an HTML string as bytes, or written to the file object `target`.
+
+    Raises PdfError with a reader-facing message when the fonts are missing, when a character
+    has no glyph in any installed font, or when WeasyPrint fails. `progress(step, page)` is
+    called as the layout advances (step "layout" with a page number, then "pdf").
+    """
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # Pango or HarfBuzz not installed
+        raise PdfError(_("The PDF renderer is not installed on the server: %(error)s") % {"error": error}) from error
+    missing = missing_fonts()
+    if missing:
+        raise PdfError(
+            _("The PDF font %(fonts)s is not installed on the server (Debian: apt-get install fonts-noto-cjk).")
+            % {"fonts": "、".join(missing)}
+        )
+    fetcher = url_fetcher if url_fetcher is not None else SafeURLFetcher()
+    with _watching(progress) as watcher:
+        try:
+            document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render()
+            if watcher.missing:
+                characters = " ".join(f"{char} (U+{code})" for code, char in sorted(watcher.missing.items()))
+                raise PdfError(
+                    _("No installed font can show these characters: %(characters)s. Change the text and try again.")
+                    % {"characters": characters}
+                )
+            pdf = document.write_pdf(target)
+        except PdfError:
+            raise
+        except Exception as error:
+            logger.exception("PDF rendering failed")
+            raise PdfError(_("The PDF could not be created: %(error)s") % {"error": error}) from error
+    return pdf
+
+
+# ----------------------------------------------------------------------------- content
+
+
+def css_string(text):
+    """A quoted CSS string that any text is safe in (every non-alphanumeric character escaped)."""
+    escaped = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(text))
+    return f'"{escaped}"'
+
+
+def css_content(template, **counters):
+    """A `content:` value from a translated pattern such as "Page {page} of {pages}".
+
+    Text around the placeholders becomes escaped CSS strings; each {name} becomes counter(name).
+    """
+    parts = []
+    for index, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if index % 2:
+            parts.append(counters[piece])
+        elif piece:
+            parts.append(css_string(piece))
+    return mark_safe(" ".join(parts) or '""')
+
+
+def page_styles():
+    """The translated, language-dependent parts of the print stylesheet (page footers)."""
+    return {
+        "page_footer": css_content(_("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)"),
+    }
+
+
+def nearest_visible_superiors(rows):
+    """Map each role id to (nearest visible ancestor row, depth among visible roles).
+
+    Rows are (id, tree_id, lft, rght, slug, title) in tree order; a hidden draft between two
+    visible roles is skipped over, as on the chart.
+    """
+    result, stack = {}, []
+    for row in rows:
+        _id, tree_id, lft, _rght = row[:4]
+        while stack and (stack[-1][1] != tree_id or stack[-1][3] < lft):
+            stack.pop()
+        result[row[0]] = (stack[-1] if stack else None, len(stack))
+        stack.append(row)
+    return result
+
+
+class Superior:
+    """A visible superior as the template shows it: title and slug."""
+
+    def __init__(self, row):
+        self.pk, self.slug, self.title = row[0], row[4], row[5]
+
+    def __str__(self):
+        return self.title
+
+
+def jd_roles(roles, visible, see_pay):
+    """The roles in tree order with everything a printed job description shows, in a fixed number of queries.
+
+    Sets on each role: `superior` (nearest visible superior), `depth` (among the visible roles
+    of the set), `visible_children`, and the prefetched duties, skills, KPIs, shifts,
+    dotted-line superiors and, when pay is shown, the pay scheme's tiers.
+    """
+    related = [
+        "duties",
+        "skills",
+        "kpis",
+        "shifts",
+        Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
+        Prefetch("children", queryset=visible.select_related("grade").order_by("lft"), to_attr="visible_children"),
+    ]
+    if see_pay:
+        related.append("pay_scheme__tiers")
+    roles = list(
+        roles.with_card_relations().select_related("requirement").prefetch_related(*related).order_by("tree_id", "lft")
+    )
+    if not roles:
+        return roles
+    fields = ("id", "tree_id", "lft", "rght", "slug", "title")
+    if len(roles) == 1:
+        role = roles[0]
+        above = visible.filter(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
+        rows = [*above.order_by("lft").values_list(*fields), (role.pk, role.tree_id, role.lft, role.rght)]
+    else:
+        trees = {role.tree_id for role in roles}
+        rows = visible.filter(tree_id__in=trees).order_by("tree_id", "lft").values_list(*fields)
+    placed = nearest_visible_superiors(rows)
+    # Nesting among the printed roles themselves, for the bookmarks and the contents.
+    depth_in_set = nearest_visible_superiors((r.pk, r.tree_id, r.lft, r.rght) for r in roles)
+    for role in roles:
+        row, _depth = placed.get(role.pk, (None, 0))
+        role.superior = Superior(row) if row else None
+        role.depth = depth_in_set[role.pk][1]
+        role.jd_requirement = getattr(role, "requirement", None)
+    return roles
+
+
+def jd_context(roles, *, see_pay, show_pay_range, shop, title, bookmark_offset=1):
+    """Template context shared by one role's PDF, the admin's selection and the handbook."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return {
+        "roles": roles,
+        "in_document": {role.slug for role in roles} if len(roles) > 1 else set(),
+        "bookmark_offset": bookmark_offset,
+        "see_pay": see_pay,
+        "show_pay_range": show_pay_range,
+        "shop": shop,
+        "document_title": title,
+        "generated_at": timezone.localtime(),
+        "html_lang": "zh-CN" if language.startswith("zh") else language,
+        **page_styles(),
+    }
+
+
+def safe_filename(*parts):
+    """A download name from user text: no path separators or characters Windows refuses."""
+    name = "-".join(UNSAFE_FILENAME_CHARACTERS.sub("_", str(part)).strip(" .") for part in parts if part)
+    return f"{name or 'roleatlas'}.pdf"
+
+
+def render_roles_pdf(roles, *, see_pay, show_pay_range, shop, title, url_fetcher=None):
+    """One PDF with a job description per role, each starting on a new page."""
+    context = jd_context(roles, see_pay=see_pay, show_pay_range=show_pay_range, shop=shop, title=title)
+    return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher)
+
+
+def pdf_error_response(request, error):
+    return render(request, "roles/jd_pdf_error.html", {"error": error}, status=500)
+
+
+# ----------------------------------------------------------------------------- views
 
 
 def role_pdf(request, slug):
-    raise NotImplementedError
+    """/roles/<slug>.pdf: the job description as the reader may see it (pay only for those allowed)."""
+    visible = permissions.visible_roles(request.user)
+    roles = jd_roles(visible.filter(slug=slug), visible, permissions.can_see_pay(request.user))
+    if not roles:
+        raise Http404
+    role = roles[0]
+    try:
+        content = render_roles_pdf(
+            roles,
+            see_pay=permissions.can_see_pay(request.user),
+            show_pay_range=permissions.can_see_pay_range(request.user, request.shop),
+            shop=request.shop,
+            title=f"{role.title} · {_('job description')}",
+        )
+    except PdfError as error:
+        return pdf_error_response(request, error)
+    response = download(content, safe_filename(role.title, _("job description")), PDF_CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@admin.action(description=gettext_lazy("Download the job descriptions of the selected roles as one PDF"))
+def download_selected_pdf(modeladmin, request, queryset):
+    """Admin action: the selected roles in one PDF, each from a new page, with a bookmark per role.
+
+    One file rather than a ZIP of PDFs: HR prints or sends the set in one go, WeasyPrint lays
+    it out and subsets the fonts once (N separate PDFs would each embed their own font subset
+    and take N renders), and one role selected is simply that role's PDF.
+    """
+    count = queryset.count()
+    if count > ADMIN_MAX_ROLES:
+        modeladmin.message_user(
+            request,
+            _("Select at most %(limit)d roles for one PDF; the handbook (/handbook.pdf) has them all.")
+            % {"limit": ADMIN_MAX_ROLES},
+            messages.WARNING,
+        )
+        return None
+    visible = permissions.visible_roles(request.user)
+    see_pay = permissions.can_see_pay(request.user)
+    roles = jd_roles(queryset.filter(pk__in=visible.values("pk")), visible, see_pay)
+    shop = ShopProfile.load()
+    if len(roles) == 1:
+        title, name = f"{roles[0].title} · {_('job description')}", safe_filename(roles[0].title, _("job description"))
+    else:
+        title = _("Job descriptions")
+        name = safe_filename(shop.company_name, _("Job descriptions"), timezone.localdate().isoformat())
+    try:
+        content = render_roles_pdf(
+            roles,
+            see_pay=see_pay,
+            show_pay_range=permissions.can_see_pay_range(request.user, shop),
+            shop=shop,
+            title=title,
+        )
+    except PdfError as error:
+        modeladmin.message_user(request, str(error), messages.ERROR)
+        return None
+    return download(content, name, PDF_CONTENT_TYPE)
