@@ -1,13 +1,299 @@
-"""Work in progress (issue 4)."""
+"""The handbook (岗位手册): cover, contents, the org chart and every published job description, as one PDF.
+
+A few hundred pages take WeasyPrint tens of seconds and hundreds of MiB, so the web request
+never renders it: /handbook.pdf starts a background task (django-tasks; `manage.py db_worker`
+runs it) or joins one already running for the same language and audience, and redirects to a
+status page that refreshes itself until the download link appears. `manage.py export_handbook`
+renders the same document in the foreground.
+"""
+
+import base64
+import logging
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_tasks import task
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+from roles import permissions
+from roles.exports.pdf import PDF_CONTENT_TYPE, PdfError, describe, jd_context, jd_roles, render_pdf, safe_filename
+from roles.models import Role
+from shopconfig.downloads import atomic_write, file_download
+from shopconfig.models import ShopProfile
+
+from .models import HandbookExport
+from .staffing import chart_data, dotted_line_pairs
+
+logger = logging.getLogger(__name__)
+
+# An unfinished export whose progress has not moved for this long is presumed dead (worker
+# killed) and is not joined by new requests.
+STALE_AFTER = timedelta(minutes=10)
+# Progress is written to the database at most this often (seconds).
+PROGRESS_INTERVAL = 0.5
+TOC_MAX_INDENT = 8  # deeper roles are indented no further in the contents
+
+
+class HandbookError(Exception):
+    """The handbook cannot be made; the message is written for the person who asked for it."""
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def org_chart_image(roles):
+    """The chart of these roles as an SVG data: URL (WeasyPrint draws it as vectors), or None."""
+    try:
+        from .chartfile import chart_svg
+    except ImportError:  # the chart export is optional for the handbook
+        return None
+    svg = chart_svg(chart_data(roles, dotted_line_pairs()), _("Org chart"))
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def build_handbook(target, *, language, with_pay=False, root_slug="", progress=None, url_fetcher=None):
+    """Write the handbook PDF to the binary file object `target`; return (roles, pages).
+
+    Only published roles are printed, for every reader; `with_pay` adds the pay sections and
+    KPI weights (for readers who may see pay). `progress(step, page)` is told how far it got.
+    """
+    progress = progress or (lambda step, page=None: None)
+    with translation.override(language):
+        progress(HandbookExport.Step.COLLECTING)
+        shop = ShopProfile.load()
+        published = Role.objects.published()
+        roles, root = published, None
+        if root_slug:
+            root = published.filter(slug=root_slug).first()
+            if root is None:
+                raise HandbookError(_("There is no published role “%(slug)s”.") % {"slug": root_slug})
+            roles = published.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
+        printed = jd_roles(roles, published, with_pay)
+        if not printed:
+            raise HandbookError(_("There are no published roles to put in the handbook."))
+        for role in printed:
+            role.toc_indent = min(role.depth, TOC_MAX_INDENT) * 4
+        progress(HandbookExport.Step.CHART)
+        title = _("Job description handbook")
+        context = jd_context(
+            printed,
+            see_pay=with_pay,
+            show_pay_range=with_pay or shop.show_public_pay_range,
+            shop=shop,
+            title=f"{shop.company_name} · {title}",
+        )
+        context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(roles)})
+        html = render_to_string("orgchart/handbook_pdf.html", context)
+        rendered = render_pdf(html, target, url_fetcher=url_fetcher, progress=progress)
+    return len(printed), rendered.pages
+
+
+def handbook_filename(*, root_title="", date=None):
+    """E.g. 示例电子商务有限公司-岗位手册-2026-11-27.pdf (with the top role's title for a branch)."""
+    date = date or timezone.localdate()
+    return safe_filename(ShopProfile.load().company_name, _("Job description handbook"), root_title, date.isoformat())
+
+
+# ----------------------------------------------------------------------------- the task
+
+
+class _ProgressWriter:
+    """Saves the task's progress on its export row, throttled so layout is not slowed down."""
+
+    def __init__(self, export):
+        self.export = export
+        self.last = 0.0
+
+    def __call__(self, step, page=None):
+        now = time.monotonic()
+        if step == HandbookExport.Step.LAYOUT and now - self.last < PROGRESS_INTERVAL:
+            return
+        self.last = now
+        HandbookExport.objects.filter(pk=self.export.pk).update(step=step, page=page, updated_at=timezone.now())
+
+
+@task(takes_context=True)
+def build_handbook_task(context, language, with_pay, root_slug):
+    """Background task: render the handbook into EXPORTS_ROOT, recording progress and the outcome."""
+    export, _created = HandbookExport.objects.get_or_create(
+        task_id=context.task_result.id,
+        defaults={"language": language, "with_pay": with_pay, "root_slug": root_slug},
+    )
+    HandbookExport.objects.filter(pk=export.pk).update(status=HandbookExport.Status.RUNNING, updated_at=timezone.now())
+    try:
+        with atomic_write(export.path) as handle:
+            roles_count, pages = build_handbook(
+                handle, language=language, with_pay=with_pay, root_slug=root_slug, progress=_ProgressWriter(export)
+            )
+    except BaseException as error:
+        with translation.override(language):
+            if isinstance(error, PdfError | HandbookError):
+                message = str(error)
+            elif isinstance(error, OSError):  # disk full, export folder not writable
+                message = _("The file could not be saved: %(error)s.") % {"error": describe(error)}
+            else:
+                message = _("Unexpected error (%(error)s); the server log has the details.") % {
+                    "error": describe(error)
+                }
+        logger.exception("Handbook export %s failed", export.task_id)
+        HandbookExport.objects.filter(pk=export.pk).update(
+            status=HandbookExport.Status.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        raise
+    size = export.path.stat().st_size
+    HandbookExport.objects.filter(pk=export.pk).update(
+        status=HandbookExport.Status.DONE,
+        step=HandbookExport.Step.DONE,
+        page=None,
+        roles_count=roles_count,
+        pages=pages,
+        size=size,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    _remove_older_copies(export)
+    return {"roles": roles_count, "pages": pages, "size": size}
+
+
+def _remove_older_copies(export):
+    """A newer handbook of the same kind replaces the older files (the exports folder stays small)."""
+    older = HandbookExport.objects.filter(
+        language=export.language,
+        with_pay=export.with_pay,
+        root_slug=export.root_slug,
+        status__in=[HandbookExport.Status.DONE, HandbookExport.Status.FAILED],
+        created_at__lt=export.created_at,
+    )
+    for old in older:
+        old.path.unlink(missing_ok=True)
+    older.delete()
+    # A worker killed mid-render leaves its row unfinished and its temporary file behind.
+    stale = timezone.now() - STALE_AFTER
+    HandbookExport.objects.unfinished().filter(updated_at__lt=stale).update(
+        status=HandbookExport.Status.FAILED,
+        error=_("The export stopped without finishing."),
+        finished_at=timezone.now(),
+    )
+    for part in Path(settings.EXPORTS_ROOT).glob(".handbook-*.part"):
+        if part.stat().st_mtime < stale.timestamp():
+            part.unlink(missing_ok=True)
+
+
+def start_handbook(*, language, with_pay, root_slug="", user=None):
+    """Join an unfinished export of the same handbook, or enqueue a new one; return its HandbookExport."""
+    fresh = timezone.now() - STALE_AFTER
+    running = (
+        HandbookExport.objects.unfinished()
+        .filter(language=language, with_pay=with_pay, root_slug=root_slug, updated_at__gte=fresh)
+        .first()
+    )
+    if running is not None and not _task_failed(running):
+        return running
+    result = build_handbook_task.enqueue(language, with_pay, root_slug)
+    # The immediate backend (tests) has already run the task, which created the row.
+    try:
+        export, _created = HandbookExport.objects.get_or_create(
+            task_id=result.id,
+            defaults={"language": language, "with_pay": with_pay, "root_slug": root_slug, "requested_by": user},
+        )
+    except IntegrityError:  # the worker created it at the same moment
+        export = HandbookExport.objects.get(task_id=result.id)
+    if user is not None and export.requested_by_id is None:
+        HandbookExport.objects.filter(pk=export.pk).update(requested_by=user)
+    return export
+
+
+def _task_result(export):
+    """django-tasks' own record of the task, when the backend keeps one (the database backend does)."""
+    try:
+        return build_handbook_task.get_result(export.task_id)
+    except (NotImplementedError, TaskResultDoesNotExist):
+        return None
+
+
+def _task_failed(export):
+    """Mark an unfinished export failed when its task died without saying so (e.g. an import error)."""
+    result = _task_result(export)
+    if result is None or result.status != "FAILED" or export.finished:
+        return False
+    error = result.errors[-1].exception_class_path if result.errors else ""
+    export.status = HandbookExport.Status.FAILED
+    export.error = _("The export task failed: %(error)s") % {"error": error}
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    return True
+
+
+# ----------------------------------------------------------------------------- views
+
+
+def _readable_export(request, task_id):
+    """The export, if this reader may see what it contains; 404 otherwise (as for a draft role)."""
+    export = get_object_or_404(HandbookExport, task_id=task_id)
+    if export.with_pay and not permissions.can_see_pay(request.user):
+        raise Http404
+    if not permissions.visible_roles(request.user).published().exists():
+        raise Http404  # a private catalogue, for visitors
+    return export
 
 
 def handbook_pdf(request):
-    raise NotImplementedError
+    """/handbook.pdf[?root=<slug>]: start (or join) the handbook task and show its progress."""
+    published = permissions.visible_roles(request.user).published()
+    root_slug = request.GET.get("root", "")
+    if not published.filter(**({"slug": root_slug} if root_slug else {})).exists():
+        raise Http404
+    export = start_handbook(
+        language=get_language(),
+        with_pay=permissions.can_see_pay(request.user),
+        root_slug=root_slug,
+        user=request.user if request.user.is_authenticated else None,
+    )
+    return redirect("handbook-status", task_id=export.task_id)
 
 
 def handbook_status(request, task_id):
-    raise NotImplementedError
+    """Progress while the task runs (the page reloads itself), then the download link or the error."""
+    export = _readable_export(request, task_id)
+    if not export.finished:
+        _task_failed(export)
+    result = _task_result(export)
+    waiting = export.status == HandbookExport.Status.QUEUED and timezone.now() - export.created_at > timedelta(
+        seconds=30
+    )
+    root = Role.objects.published().filter(slug=export.root_slug).first() if export.root_slug else None
+    response = render(
+        request,
+        "orgchart/handbook_status.html",
+        {
+            "export": export,
+            "task_status": result.status.label if result is not None else "",
+            "worker_missing": waiting,
+            "root": root,
+            "retry_query": f"?{urlencode({'root': export.root_slug})}" if export.root_slug else "",
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def handbook_download(request, task_id):
-    raise NotImplementedError
+    export = _readable_export(request, task_id)
+    if export.status != HandbookExport.Status.DONE or not export.path.is_file():
+        raise Http404
+    root = Role.objects.filter(slug=export.root_slug).first() if export.root_slug else None
+    with translation.override(export.language):
+        name = handbook_filename(root_title=root.title if root else "", date=timezone.localdate(export.finished_at))
+    response = file_download(export.path, name, PDF_CONTENT_TYPE)
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -11,6 +11,7 @@ from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules, services
+from .exports.pdf import download_selected_pdf
 from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
 
 
@@ -82,6 +83,7 @@ class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
     filter_horizontal = ("dotted_line_superiors", "shifts")
     inlines = [DutyInline, RequirementInline, SkillInline, KPIInline]
     expand_tree_by_default = True
+    actions = [download_selected_pdf]
     fieldsets = [
         (
             None,

@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -179,7 +179,7 @@ def kpi_text(kpi, audience):
         parts.append(f"{_('target')}：{kpi.target}")
     if kpi.measurement:
         parts.append(f"{_('how measured')}：{kpi.measurement}")
-    return f"{kpi.name}：{'；'.join(parts)}" if parts else kpi.name
+    return f"{kpi.name}（{'；'.join(parts)}）" if parts else kpi.name
 
 
 def attendance_text(scheme):
@@ -236,9 +236,7 @@ class Links:
         links = cls(visible_ids=frozenset(r.pk for r in roles))
         open_ancestors = []
         for role in sorted(roles, key=lambda r: (r.tree_id, r.lft)):
-            while open_ancestors and (
-                open_ancestors[-1].tree_id != role.tree_id or open_ancestors[-1].rght < role.lft
-            ):
+            while open_ancestors and (open_ancestors[-1].tree_id != role.tree_id or open_ancestors[-1].rght < role.lft):
                 open_ancestors.pop()
             links.superior[role.pk] = open_ancestors[-1] if open_ancestors else None
             if role.parent_id in links.visible_ids:
@@ -322,27 +320,36 @@ def catalogue_rows(roles, audience):
     return columns, rows
 
 
+HEADER_PADDING = 3  # the filter button covers the end of a header
+MAX_HEADER_WIDTH = 16  # a longer label wraps rather than widening a column of numbers
+
+
 def _column_widths(columns, rows):
+    """Widths that fit the content, between the header's width and the column's maximum."""
     widths = []
     for i, column in enumerate(columns):
-        width = max(display_width(line) for line in column.label.split("\n")) + 3  # room for the filter button
+        label = display_width(column.label) + HEADER_PADDING
+        cap = max(column.max_width, min(label, MAX_HEADER_WIDTH))
+        width = min(label, cap)
         for row in rows:
-            if width >= column.max_width:
+            if width >= cap:
                 break
             value = row[i]
             text = value if isinstance(value, str) else ("" if value is None else str(value))
             for line in text.split("\n"):
                 width = max(width, display_width(line) + 1)
-        widths.append(max(6, min(width, max(column.max_width, len(column.label)))))
+        widths.append(max(6, min(width, cap)))
     return widths
 
 
 # LibreOffice (unlike Excel) does not grow a row to fit wrapped text unless the file gives its
-# height, so every multi-line row gets one, estimated from the column widths. Noto/DengXian
-# lines are about 15–16 pt at 11 pt; CJK glyphs are a little wider than two "0"s.
-LINE_HEIGHT = 16
+# height, so every multi-line row gets one, estimated from the column widths. 15 pt is Excel's
+# line of the workbook's default font (Calibri 11, CJK drawn by its fallback); LibreOffice's
+# lines are shorter, so there it errs on the roomy side rather than clipping. CJK glyphs are a
+# little wider than two "0"s, the unit of column widths.
+LINE_HEIGHT = 15
 MAX_ROW_HEIGHT = 409  # Excel's limit
-CJK_WIDTH_FACTOR = 1.1
+CJK_WIDTH_FACTOR = 1.05
 
 
 def row_height(values, widths):
@@ -364,11 +371,30 @@ def sheet_title(text):
     return re.sub(r"[\\/*?:\[\]]", "_", text)[:31] or "Sheet1"
 
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-HEADER_BORDER = Border(bottom=Side(style="thin", color="7F7F7F"))
-BODY_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+STYLE_NAMES = {None: "text", "0": "count", "#,##0": "yuan", "#,##0.00": "amount", "0.00%": "rate", "yyyy-mm-dd": "date"}
+
+
+def _cell_styles(workbook, columns):
+    """Named styles, one per kind of column: assigning a name costs far less than assigning
+    alignment and number format objects to each of tens of thousands of cells."""
+    header = NamedStyle(
+        "RoleAtlas header",
+        font=Font(bold=True),
+        fill=PatternFill("solid", fgColor="DDEBF7"),
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        border=Border(bottom=Side(style="thin", color="7F7F7F")),
+    )
+    workbook.add_named_style(header)
+    body = {}
+    for number_format in dict.fromkeys(column.number_format for column in columns):
+        style = NamedStyle(
+            f"RoleAtlas {STYLE_NAMES.get(number_format, number_format)}",
+            alignment=Alignment(vertical="top", wrap_text=True),
+            number_format=number_format or "General",
+        )
+        workbook.add_named_style(style)
+        body[number_format] = style.name
+    return header.name, [body[column.number_format] for column in columns]
 
 
 def catalogue_workbook(columns, rows, *, title, author):
@@ -381,6 +407,7 @@ def catalogue_workbook(columns, rows, *, title, author):
     workbook.properties.title = title
     workbook.properties.creator = author
     workbook.properties.lastModifiedBy = author
+    header_style, column_styles = _cell_styles(workbook, columns)
     sheet = workbook.create_sheet(sheet_title(title))
     widths = _column_widths(columns, rows)
     for i, width in enumerate(widths, 1):
@@ -398,24 +425,26 @@ def catalogue_workbook(columns, rows, *, title, author):
     header = []
     for column in columns:
         cell = _text_cell(sheet, column.label)
-        cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT, HEADER_BORDER
+        cell.style = header_style
         header.append(cell)
+    header_height = row_height([column.label for column in columns], [w - HEADER_PADDING + 1 for w in widths])
+    if header_height:
+        sheet.row_dimensions[1].height = header_height  # rows are streamed: heights go first
     sheet.append(header)
     for number, row in enumerate(rows, 2):
         height = row_height(row, widths)
         if height:
             sheet.row_dimensions[number].height = height  # read when the row is streamed out
         cells = []
-        for column, value in zip(columns, row, strict=True):
+        for style, value in zip(column_styles, row, strict=True):
             if value is None or value == "":
-                cell = WriteOnlyCell(sheet)
-            elif isinstance(value, str):
+                cells.append(None)  # nothing to write, not even a style
+                continue
+            if isinstance(value, str):
                 cell = _text_cell(sheet, value)
             else:
                 cell = WriteOnlyCell(sheet, value)
-                if column.number_format:
-                    cell.number_format = column.number_format
-            cell.alignment = BODY_ALIGNMENT
+            cell.style = style
             cells.append(cell)
         sheet.append(cells)
     buffer = BytesIO()
@@ -536,10 +565,11 @@ def _shade(cell, fill):
 
 
 def _write_cell(cell, text, bold=False):
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
+    paragraph = cell.paragraphs[0]  # a new cell holds one empty paragraph
     paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.add_run(clean_text(text)).bold = bold
+    run = paragraph.add_run(clean_text(text))
+    if bold:
+        run.bold = True
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
@@ -673,7 +703,7 @@ def role_document(card, audience, *, shop_name):
 
     properties = document.core_properties
     properties.title = doc_title
-    properties.subject = department_label(role.department)
+    properties.subject = clean_text(department_label(role.department))
     properties.author = properties.last_modified_by = clean_text(shop_name)
     properties.comments = ""
     properties.keywords = _("job description")
@@ -721,9 +751,10 @@ def role_docx(request, slug):
 def catalogue_roles(user, audience):
     """Every role the user may read, with all the workbook shows, in a fixed number of queries."""
     visible = permissions.visible_roles(user)
-    return (
-        visible.with_card_relations()
-        .select_related("requirement")
+    roles = (
+        # Not with_card_relations(): the superior comes from the tree fields (Links), so
+        # loading a parent Role per row would be wasted.
+        visible.select_related("department", "department__parent", "grade", "requirement")
         .prefetch_related(
             "duties",
             "skills",
@@ -733,6 +764,9 @@ def catalogue_roles(user, audience):
         )
         .order_by("department__order", "department__name", "tree_id", "lft")
     )
+    if audience.see_pay:
+        roles = roles.select_related("pay_scheme")
+    return roles
 
 
 def catalogue_xlsx(request):

@@ -12,6 +12,7 @@ import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -24,22 +25,20 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shopconfig.downloads import download
 from shopconfig.models import ShopProfile
 
 from .. import permissions
-from ..models import Role
 
 logger = logging.getLogger(__name__)
 
 # Relative URLs in the PDF templates resolve against this origin. ".invalid" never resolves
 # (RFC 2606), and the fetcher maps the static prefix under it to files: nothing goes on the wire.
 PDF_BASE_URL = "https://roleatlas.invalid/"
-PDF_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC")
+PDF_FONTS = ("Noto Sans CJK SC",)  # static/css/jd_pdf.css; Debian package fonts-noto-cjk
 PDF_CONTENT_TYPE = "application/pdf"
 # Selecting more roles than this in the admin is a job for the handbook (a background task).
 ADMIN_MAX_ROLES = 60
@@ -64,8 +63,11 @@ def static_file_for(url):
     if not relative or "\\" in relative or "\x00" in relative or any(s in ("", ".", "..") for s in segments):
         return None
     found = finders.find(relative)
-    if not found and staticfiles_storage.exists(relative):  # after collectstatic, in production
-        found = staticfiles_storage.path(relative)
+    if not found:
+        try:  # after collectstatic, in production (hashed names live only in STATIC_ROOT)
+            found = staticfiles_storage.path(relative) if staticfiles_storage.exists(relative) else None
+        except NotImplementedError:  # remote storage: not a local file, so not served
+            found = None
     return Path(found) if found and Path(found).is_file() else None
 
 
@@ -127,13 +129,13 @@ def missing_fonts():
 
 
 class _RenderWatcher(logging.Handler):
-    """Listens to WeasyPrint's loggers during one render, in this thread only.
+    """Listens to WeasyPrint's log records during one render, in this thread only.
 
-    Records characters no installed font can draw (WeasyPrint would print a .notdef box) and
-    passes the layout steps to a progress callback.
+    Collects characters no installed font can draw (WeasyPrint would print an empty .notdef
+    box) and passes the layout steps on to a progress callback.
     """
 
-    NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: \"(.*)\" \(U\+([0-9A-F]+)\)")
+    NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)')
     PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)")
 
     def __init__(self, progress):
@@ -141,45 +143,59 @@ class _RenderWatcher(logging.Handler):
         self.thread = threading.get_ident()
         self.progress = progress
         self.missing = {}
-        self.refused = []
 
     def emit(self, record):
         if record.thread != self.thread:
             return
         message = record.getMessage()
-        if record.levelno >= logging.WARNING:
-            notdef = self.NOTDEF.match(message)
-            if notdef:
-                self.missing[notdef.group(2)] = notdef.group(1)
-            elif "refused" in message:
-                self.refused.append(message)
-            return
-        if self.progress is None:
-            return
-        page = self.PAGE.match(message)
-        if page:
-            self.progress("layout", int(page.group(1)))
-        elif message.startswith("Step 6"):
-            self.progress("pdf", None)
+        notdef = self.NOTDEF.match(message)
+        if notdef:
+            self.missing[notdef.group(2)] = notdef.group(1)
+        elif self.progress is not None and record.name == "weasyprint.progress":
+            page = self.PAGE.match(message)
+            if page:
+                self.progress("layout", int(page.group(1)))
+            elif message.startswith("Step 6"):
+                self.progress("pdf", None)
 
 
 @contextmanager
 def _watching(progress):
     watcher = _RenderWatcher(progress)
-    weasy = logging.getLogger("weasyprint")
-    old_level = weasy.level
-    weasy.addHandler(watcher)
-    if progress is not None and not weasy.isEnabledFor(logging.INFO):
-        weasy.setLevel(logging.INFO)  # the layout steps are INFO records
+    weasyprint_logger = logging.getLogger("weasyprint")
+    steps = logging.getLogger("weasyprint.progress")
+    old_level = steps.level
+    weasyprint_logger.addHandler(watcher)
+    if progress is not None:
+        steps.setLevel(logging.INFO)  # the layout steps are INFO records
     try:
         yield watcher
     finally:
-        weasy.removeHandler(watcher)
-        weasy.setLevel(old_level)
+        weasyprint_logger.removeHandler(watcher)
+        steps.setLevel(old_level)
+
+
+def _drop_attachments(document):
+    """Our PDFs never carry embedded files, whatever <link rel=attachment> or <a rel=attachment> says."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+
+
+def describe(error):
+    """An exception in words fit for the reader: no server paths, no internals (the log has those)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror  # "No space left on device", without the file name
+    return type(error).__name__
+
+
+class RenderedPdf(NamedTuple):
+    content: bytes | None  # None when written to a file
+    pages: int
 
 
 def render_pdf(html, target=None, *, url_fetcher=None, progress=None):
-    """The PDF of an HTML string as bytes, or written to the file object `target`.
+    """Render an HTML string; the PDF comes back as `content`, or is written to the file object `target`.
 
     Raises PdfError with a reader-facing message when the fonts are missing, when a character
     has no glyph in any installed font, or when WeasyPrint fails. `progress(step, page)` is
@@ -199,19 +215,20 @@ def render_pdf(html, target=None, *, url_fetcher=None, progress=None):
     with _watching(progress) as watcher:
         try:
             document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render()
-            if watcher.missing:
+            _drop_attachments(document)
+            content = document.write_pdf(target)  # glyphs are looked up here, while drawing
+            if watcher.missing:  # the caller's atomic_write discards a file already written
                 characters = " ".join(f"{char} (U+{code})" for code, char in sorted(watcher.missing.items()))
                 raise PdfError(
                     _("No installed font can show these characters: %(characters)s. Change the text and try again.")
                     % {"characters": characters}
                 )
-            pdf = document.write_pdf(target)
         except PdfError:
             raise
         except Exception as error:
             logger.exception("PDF rendering failed")
-            raise PdfError(_("The PDF could not be created: %(error)s") % {"error": error}) from error
-    return pdf
+            raise PdfError(_("The PDF could not be created: %(error)s") % {"error": describe(error)}) from error
+    return RenderedPdf(content, len(document.pages))
 
 
 # ----------------------------------------------------------------------------- content
@@ -337,7 +354,7 @@ def safe_filename(*parts):
 def render_roles_pdf(roles, *, see_pay, show_pay_range, shop, title, url_fetcher=None):
     """One PDF with a job description per role, each starting on a new page."""
     context = jd_context(roles, see_pay=see_pay, show_pay_range=show_pay_range, shop=shop, title=title)
-    return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher)
+    return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher).content
 
 
 def pdf_error_response(request, error):
