@@ -70,12 +70,15 @@ check-tree: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis node_modules static/vendor
 
-## Figures for README.md (not a test): tree writes at 2,000 roles, and page times, query counts and
-## the chart's first draw at 200 / 2,000 / 5,000 roles; on SQLite, then on PostgreSQL when one answers.
+## Figures for README.md (not a test): tree writes at 2,000 roles; page times, query counts and the
+## chart's first draw at 200 / 2,000 / 5,000 roles; PDF, chart-file, DOCX and XLSX exports.
+## On SQLite, then tree and page figures on PostgreSQL when one answers.
 BENCH_PG := postgres://postgres@127.0.0.1:5432/roleatlas_bench
 bench: install-test
 	$(BIN)/python bench/tree_bench.py
 	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/export_bench.py
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 		createdb -h 127.0.0.1 -U postgres roleatlas_bench 2>/dev/null || true; \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/tree_bench.py && \
