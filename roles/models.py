@@ -218,6 +218,26 @@ class RoleQuerySet(TreeQuerySet):
         """Everything a list of role cards shows, without a query per row."""
         return self.select_related("department", "department__parent", "grade", "parent", "pay_scheme")
 
+    def with_job_description(self, visible, see_pay):
+        """Everything a job description shows (page, PDF, Word) in a fixed number of queries.
+
+        `visible` limits the dotted-line superiors and subordinates to roles the reader may see;
+        the pay scheme's tiers are loaded only for readers who may see pay.
+        """
+        related = [
+            "duties",
+            "skills",
+            "kpis",
+            "shifts",
+            models.Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
+            models.Prefetch(
+                "children", queryset=visible.select_related("grade").order_by("lft"), to_attr="visible_children"
+            ),
+        ]
+        if see_pay:
+            related.append("pay_scheme__tiers")
+        return self.with_card_relations().select_related("requirement").prefetch_related(*related)
+
 
 RoleManager = TreeManager.from_queryset(RoleQuerySet)
 

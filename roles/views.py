@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from . import permissions
@@ -71,19 +71,7 @@ def role_detail(request, slug):
     visible = permissions.visible_roles(request.user)
     see_pay = permissions.can_see_pay(request.user)
     internal = permissions.can_see_internal(request.user)
-    related = [
-        "duties",
-        "skills",
-        "kpis",
-        "shifts",
-        Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
-        Prefetch("children", queryset=visible.select_related("grade").order_by("lft"), to_attr="visible_children"),
-    ]
-    if see_pay:
-        related.append("pay_scheme__tiers")
-    role = get_object_or_404(
-        visible.with_card_relations().select_related("requirement").prefetch_related(*related), slug=slug
-    )
+    role = get_object_or_404(visible.with_job_description(visible, see_pay), slug=slug)
     return render(
         request,
         "roles/role_detail.html",

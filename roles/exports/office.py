@@ -723,19 +723,7 @@ def role_document(card, audience, *, shop_name):
 def role_docx(request, slug):
     audience = Audience.of(request)
     visible = permissions.visible_roles(request.user)
-    related = [
-        "duties",
-        "skills",
-        "kpis",
-        "shifts",
-        Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
-        Prefetch("children", queryset=visible.order_by("lft"), to_attr="visible_children"),
-    ]
-    if audience.see_pay:
-        related.append("pay_scheme__tiers")
-    role = get_object_or_404(
-        visible.with_card_relations().select_related("requirement").prefetch_related(*related), slug=slug
-    )
+    role = get_object_or_404(visible.with_job_description(visible, audience.see_pay), slug=slug)
     reporting_line = list(role.get_ancestors().filter(pk__in=visible.values("pk")))
     card = RoleCard(
         role,

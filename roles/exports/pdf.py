@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -294,19 +293,7 @@ def jd_roles(roles, visible, see_pay):
     of the set), `visible_children`, and the prefetched duties, skills, KPIs, shifts,
     dotted-line superiors and, when pay is shown, the pay scheme's tiers.
     """
-    related = [
-        "duties",
-        "skills",
-        "kpis",
-        "shifts",
-        Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
-        Prefetch("children", queryset=visible.select_related("grade").order_by("lft"), to_attr="visible_children"),
-    ]
-    if see_pay:
-        related.append("pay_scheme__tiers")
-    roles = list(
-        roles.with_card_relations().select_related("requirement").prefetch_related(*related).order_by("tree_id", "lft")
-    )
+    roles = list(roles.with_job_description(visible, see_pay).order_by("tree_id", "lft"))
     if not roles:
         return roles
     fields = ("id", "tree_id", "lft", "rght", "slug", "title")
