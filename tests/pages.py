@@ -2,9 +2,12 @@
 
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from orgchart.models import Employee
 from roles.models import Role
-from tests.factories import make_role
+from tests.factories import make_hr_user, make_manager, make_role
 
 PAGES = ["/roles/", "/roles/store-cs/", "/orgchart/", "/orgchart/data.json", "/orgchart/vacancies/"]
 
@@ -25,3 +28,20 @@ def add_internal_data():
         Role.objects.get(slug="operations-director")
     )
     return draft
+
+
+def login(client, who):
+    """Log the test client in as "manager" or "hr"; anyone else stays anonymous."""
+    if who == "manager":
+        client.force_login(make_manager())
+    elif who == "hr":
+        client.force_login(make_hr_user())
+    return client
+
+
+def query_count(client, url):
+    """Queries of one page view, after a first view has warmed per-process caches."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

@@ -1,21 +1,11 @@
 """HR's admin screens: the role tree, its forms, history, and who may edit."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from roles import services
 from roles.models import Role
 from tests.factories import make_manager, make_role
-
-
-def count_queries(client, url):
-    """Queries of one page view, after a first view has warmed per-process caches."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+from tests.pages import query_count
 
 
 def add_roles(count):
@@ -36,18 +26,18 @@ def test_hr_sees_the_role_tree_in_chinese(seeded, hr_client):
 
 
 def test_the_changelist_query_count_does_not_grow_with_roles(seeded, hr_client):
-    before = count_queries(hr_client, "/admin/roles/role/")
+    before = query_count(hr_client, "/admin/roles/role/")
     add_roles(200)
-    after = count_queries(hr_client, "/admin/roles/role/")
+    after = query_count(hr_client, "/admin/roles/role/")
     assert after == before
     assert "客服199" in hr_client.get("/admin/roles/role/").content.decode()
 
 
 def test_the_change_form_query_count_does_not_grow_with_roles(seeded, hr_client):
     url = f"/admin/roles/role/{Role.objects.get(title='客服主管').pk}/change/"
-    before = count_queries(hr_client, url)
+    before = query_count(hr_client, url)
     add_roles(200)
-    after = count_queries(hr_client, url)
+    after = query_count(hr_client, url)
     assert after == before
 
 

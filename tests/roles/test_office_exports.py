@@ -7,8 +7,6 @@ from decimal import Decimal
 from email.message import Message
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
@@ -20,8 +18,8 @@ from orgchart.models import Employee
 from roles.exports import office
 from roles.models import Requirement, Role, Shift
 from shopconfig.models import ShopProfile
-from tests.factories import make_hr_user, make_manager, make_role
-from tests.pages import add_internal_data
+from tests.factories import make_role
+from tests.pages import add_internal_data, login, query_count
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -29,14 +27,6 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 @pytest.fixture
 def catalogue(seeded):
     return add_internal_data()
-
-
-def login(client, who):
-    if who == "manager":
-        client.force_login(make_manager())
-    elif who == "hr":
-        client.force_login(make_hr_user())
-    return client
 
 
 def attachment_filename(response):
@@ -276,13 +266,6 @@ def add_full_roles(count):
         Employee.objects.create(name=f"员工{i}", employee_number=f"N{i}", role=role)
         if i % 10 == 0:
             parent = role
-
-
-def query_count(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "hr"])

@@ -1,14 +1,12 @@
 """The catalogue pages as visitors, managers and HR see them."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from orgchart.models import Employee
 from roles.models import Role
 from shopconfig.models import ShopProfile
-from tests.factories import make_hr_user, make_manager, make_role
-from tests.pages import PAGES, add_internal_data
+from tests.factories import make_role
+from tests.pages import PAGES, add_internal_data, login, query_count
 
 INTERNAL_TEXT = ["3150", "876", "35%", "客服绩效考核制度", "王小明", "直播运营"]
 
@@ -16,14 +14,6 @@ INTERNAL_TEXT = ["3150", "876", "35%", "客服绩效考核制度", "王小明", 
 @pytest.fixture
 def catalogue(seeded):
     return add_internal_data()
-
-
-def login(client, who):
-    if who == "manager":
-        client.force_login(make_manager())
-    elif who == "hr":
-        client.force_login(make_hr_user())
-    return client
 
 
 def page_text(client, url):
@@ -153,13 +143,6 @@ def add_roles(count):
         role.dotted_line_superiors.add(parent)
         if i % 10 == 0:
             parent = role
-
-
-def query_count(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "manager"])
