@@ -7,6 +7,7 @@ from decimal import Decimal
 from email.message import Message
 
 import pytest
+from django.db import connection
 from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
@@ -203,7 +204,9 @@ def test_formula_looking_text_stays_text_in_the_xlsx(catalogue, client):
 
 def test_control_characters_in_user_text_do_not_break_either_file(catalogue, client):
     role = Role.objects.get(slug="promotion-specialist")
-    role.duties.create(text="复制来的\x00文字\x07带控制符\x1b", order=99)
+    # PostgreSQL refuses NUL in text (and Django's forms reject it), so NUL only where it can be stored.
+    nul = "" if connection.vendor == "postgresql" else "\x00"
+    role.duties.create(text=f"复制来的{nul}文字\x07带控制符\x1b", order=99)
     _response, _sheet, _header, rows = fetch_workbook(client)
     assert "复制来的文字带控制符" in workbook_text(rows)
     assert "复制来的文字带控制符" in docx_text(client.get("/roles/promotion-specialist.docx"))
