@@ -6,6 +6,7 @@ database named by BENCH_DATABASE_URL, which it empties). Prints one table per si
 
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -128,9 +129,17 @@ def browser_first_draw(base_url, repeat=7):
     return statistics.median(after_data[1:]), statistics.median(after_response[1:])
 
 
+def free_port():
+    """A loopback port nobody listens on (a leftover server would serve another database)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
-def live_server(port=8799):
+def live_server():
     """The app served by Django's development server on loopback, for the browser."""
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=Path(__file__).resolve().parent.parent,
