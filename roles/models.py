@@ -167,6 +167,32 @@ class PayScheme(models.Model):
     def __str__(self):
         return self.name
 
+    def rules(self, role=None):
+        """This scheme as the pay engine's PayRules; a role's own commission rate overrides the default.
+
+        Reads the tiers through `self.tiers.all()`, so a prefetch of `tiers` costs no query.
+        Decimal() because an unsaved scheme's defaults are still ints.
+        """
+        from decimal import Decimal
+
+        from .paycalc import PayRules, Tier
+
+        commission_rate = self.default_commission_rate
+        if role is not None and role.commission_rate is not None:
+            commission_rate = role.commission_rate
+        return PayRules(
+            attendance_bonus_rate=Decimal(self.attendance_bonus_rate),  # an unsaved default may still be an int
+            attendance_incident_limit=self.attendance_incident_limit,
+            absence_days_limit=Decimal(self.absence_days_limit),  # an unsaved default may still be an int
+            tiers=tuple(Tier(t.min_score, t.max_score, t.rate) for t in self.tiers.all()),
+            has_commission=self.has_commission,
+            commission_rate=commission_rate,
+            has_special_bonus=self.has_special_bonus,
+            warning_enabled=self.warning_enabled,
+            warning_consecutive_months=self.warning_consecutive_months,
+            warning_score=Decimal(self.warning_score),  # an unsaved default may still be an int
+        )
+
 
 class PerformanceTier(models.Model):
     """Share of the performance bonus paid for scores in [min_score, max_score)."""

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from . import permissions
+from .forms import PayCalculatorForm
 from .models import Department, Grade, Role
 
 ROLES_PER_PAGE = 100
@@ -72,6 +73,11 @@ def role_detail(request, slug):
     see_pay = permissions.can_see_pay(request.user)
     internal = permissions.can_see_internal(request.user)
     role = get_object_or_404(visible.with_job_description(visible, see_pay), slug=slug)
+    pay_form = pay_result = None
+    if see_pay and role.pay_scheme:
+        submitted = any(key.startswith(f"{PayCalculatorForm.prefix}-") for key in request.GET)
+        pay_form = PayCalculatorForm(request.GET if submitted else None, role=role)
+        pay_result = pay_form.compute() if submitted else None
     return render(
         request,
         "roles/role_detail.html",
@@ -81,6 +87,8 @@ def role_detail(request, slug):
             "reporting_line": list(role.get_ancestors().filter(pk__in=visible.values("pk"))),
             "internal": internal,
             "see_pay": see_pay,
+            "pay_form": pay_form,
+            "pay_result": pay_result,
             "show_pay_range": permissions.can_see_pay_range(request.user, request.shop),
         },
     )

@@ -1,0 +1,371 @@
+"""What the API shows of the catalogue, and to whom.
+
+Fields a reader may not see are left out of the response (absent, not null):
+pay (amounts, schemes, KPI weights) needs `can_see_pay`, people need `can_see_internal`.
+"""
+
+from decimal import Decimal
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .. import permissions
+from ..models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Skill
+
+PAY_NOTE = _("Absent unless the reader may see pay.")
+INTERNAL_NOTE = _("Absent unless the reader is a manager or HR.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong, in words a user understands."))
+    code = serializers.CharField(required=False, help_text=_("A stable machine-readable code."))
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """400: a list of messages per field; errors about the whole request are under non_field_errors."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False)
+
+
+class HidingSerializer(serializers.ModelSerializer):
+    """Drops the fields the reader may not see from each representation."""
+
+    pay_fields = ()
+    internal_fields = ()
+
+    def hidden_fields(self):
+        # Worked out once per request and serializer class, not once per row.
+        cache = self.context.setdefault("_hidden_fields", {})
+        if type(self) not in cache:
+            cache[type(self)] = self._hidden_for_reader()
+        return cache[type(self)]
+
+    def _hidden_for_reader(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        hidden = set()
+        if user is None or not permissions.can_see_pay(user):
+            hidden.update(self.pay_fields)
+            shop = getattr(request, "shop", None)
+            if "pay_min" in self.pay_fields and shop is not None and permissions.can_see_pay_range(user, shop):
+                hidden -= {"pay_min", "pay_max"}
+        if user is None or not permissions.can_see_internal(user):
+            hidden.update(self.internal_fields)
+        return hidden
+
+    def to_representation(self, instance):
+        hidden = self.hidden_fields()
+        data = super().to_representation(instance)
+        for name in hidden:
+            data.pop(name, None)
+        return data
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "parent", "order", "color", "description"]
+
+
+class GradeSerializer(HidingSerializer):
+    pay_fields = ("pay_band_min", "pay_band_max")
+
+    class Meta:
+        model = Grade
+        fields = ["id", "code", "name", "level", "pay_band_min", "pay_band_max", "description"]
+        extra_kwargs = {"pay_band_min": {"help_text": PAY_NOTE}, "pay_band_max": {"help_text": PAY_NOTE}}
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PerformanceTier
+        fields = ["min_score", "max_score", "rate"]
+
+
+class PaySchemeSerializer(serializers.ModelSerializer):
+    tiers = TierSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PayScheme
+        fields = [
+            "id",
+            "code",
+            "name",
+            "formula",
+            "description",
+            "attendance_bonus_rate",
+            "attendance_incident_limit",
+            "absence_days_limit",
+            "has_commission",
+            "default_commission_rate",
+            "has_special_bonus",
+            "warning_enabled",
+            "warning_consecutive_months",
+            "warning_score",
+            "tiers",
+        ]
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class DutySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Duty
+        fields = ["order", "text"]
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Skill
+        fields = ["order", "text"]
+
+
+class KPISerializer(HidingSerializer):
+    pay_fields = ("weight",)
+
+    class Meta:
+        model = KPI
+        fields = ["order", "name", "weight", "target", "measurement"]
+        extra_kwargs = {"weight": {"help_text": PAY_NOTE}}
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Requirement
+        fields = [
+            "experience_years",
+            "experience_text",
+            "education_level",
+            "education_text",
+            "majors",
+            "physical",
+            "other",
+        ]
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    employee_number = serializers.CharField(read_only=True)
+    active = serializers.BooleanField(read_only=True)
+
+
+ROLE_PAY_FIELDS = (
+    "pay_min",
+    "pay_max",
+    "benefits",
+    "pay_scheme",
+    "base_salary",
+    "performance_bonus_amount",
+    "commission_rate",
+)
+
+
+class RoleSerializer(HidingSerializer):
+    """A role as the list shows it; also what HR writes (flat fields; the superior by id)."""
+
+    pay_fields = ROLE_PAY_FIELDS
+    internal_fields = ("filled", "source")
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:role-detail")
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    grade = serializers.PrimaryKeyRelatedField(queryset=Grade.objects.all())
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), allow_null=True, required=False, help_text=_("The superior's id; null at the top.")
+    )
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    grade_name = serializers.CharField(source="grade.name", read_only=True)
+    filled = serializers.IntegerField(
+        read_only=True,
+        help_text=_("People actively in post; absent unless the reader is a manager or HR."),
+        required=False,
+    )
+
+    class Meta:
+        model = Role
+        fields = [
+            "id",
+            "url",
+            "title",
+            "slug",
+            "code",
+            "status",
+            "department",
+            "department_name",
+            "grade",
+            "grade_name",
+            "parent",
+            "level",
+            "summary",
+            "headcount",
+            "filled",
+            "work_location",
+            *ROLE_PAY_FIELDS,
+            "source",
+            "prepared_on",
+            "updated_at",
+        ]
+        read_only_fields = ["level", "updated_at"]
+        extra_kwargs = {name: {"help_text": PAY_NOTE} for name in ROLE_PAY_FIELDS} | {
+            "source": {"help_text": INTERNAL_NOTE}
+        }
+
+
+class RoleDetailSerializer(RoleSerializer):
+    """One job description with its duties, requirements, skills and KPIs."""
+
+    duties = DutySerializer(many=True, read_only=True)
+    skills = SkillSerializer(many=True, read_only=True)
+    kpis = KPISerializer(many=True, read_only=True)
+    requirement = serializers.SerializerMethodField()
+    shifts = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    dotted_line_superiors = serializers.SerializerMethodField()
+    subordinates = serializers.SerializerMethodField()
+    employees = serializers.SerializerMethodField(help_text=INTERNAL_NOTE)
+
+    internal_fields = (*RoleSerializer.internal_fields, "employees")
+
+    class Meta(RoleSerializer.Meta):
+        fields = [
+            *RoleSerializer.Meta.fields,
+            "authority",
+            "internal_relations",
+            "external_relations",
+            "working_conditions",
+            "review_cycle",
+            "career_path",
+            "shifts",
+            "duties",
+            "requirement",
+            "skills",
+            "kpis",
+            "dotted_line_superiors",
+            "subordinates",
+            "employees",
+        ]
+
+    @extend_schema_field(RequirementSerializer(allow_null=True))
+    def get_requirement(self, role):
+        try:
+            return RequirementSerializer(role.requirement).data
+        except Requirement.DoesNotExist:
+            return None
+
+    def get_dotted_line_superiors(self, role) -> list[int]:
+        return [r.pk for r in role.dotted_line_superiors.all()]
+
+    def get_subordinates(self, role) -> list[int]:
+        children = getattr(role, "visible_children", None)
+        return [r.pk for r in children] if children is not None else []
+
+    @extend_schema_field(PersonSerializer(many=True))
+    def get_employees(self, role):
+        if "employees" in self.hidden_fields():
+            return []
+        return PersonSerializer(getattr(role, "api_employees", []), many=True).data
+
+
+class TreeNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True, help_text=_("Nearest visible superior; null at the top."))
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    department = serializers.IntegerField()
+    grade = serializers.IntegerField()
+    status = serializers.CharField()
+    url = serializers.URLField()
+
+
+class MoveSerializer(serializers.Serializer):
+    target = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), allow_null=True, help_text=_("The role to move next to or under; null: the top.")
+    )
+    position = serializers.ChoiceField(choices=["first-child", "last-child", "left", "right"], default="last-child")
+
+
+def employee_model():
+    # The people live in orgchart, which depends on roles: look the model up, do not import it.
+    return apps.get_model("orgchart", "Employee")
+
+
+class EmployeeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    employee_number = serializers.CharField(read_only=True)
+    role = serializers.IntegerField(source="role_id", read_only=True)
+    role_title = serializers.CharField(source="role.title", read_only=True)
+    shift = serializers.CharField(source="shift.name", read_only=True, allow_null=True, default=None)
+    start_date = serializers.DateField(read_only=True, allow_null=True)
+    active = serializers.BooleanField(read_only=True)
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+COUNT = {"min_value": 0, "default": 0}
+
+
+class PayEstimateRequestSerializer(serializers.Serializer):
+    late_count = serializers.IntegerField(**COUNT)
+    early_leave_count = serializers.IntegerField(**COUNT)
+    leave_count = serializers.IntegerField(**COUNT)
+    absent_days = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=Decimal("0"), default=Decimal("0"))
+    performance_score = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100")
+    )
+    sales_amount = serializers.DecimalField(**MONEY, default=Decimal("0"))
+    base_salary = serializers.DecimalField(**MONEY, required=False, help_text=_("What-if: instead of the role's."))
+    performance_bonus_amount = serializers.DecimalField(
+        **MONEY, required=False, help_text=_("What-if: the full-tier performance bonus instead of the role's.")
+    )
+    commission_rate = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        required=False,
+        help_text=_("What-if: share of sales, e.g. 0.02."),
+    )
+    special_bonus = serializers.DecimalField(**MONEY, required=False, default=Decimal("0"))
+
+
+class PayEstimateSerializer(serializers.Serializer):
+    base_salary = serializers.CharField()
+    attendance_bonus = serializers.CharField()
+    performance_bonus = serializers.CharField()
+    commission = serializers.CharField()
+    special_bonus = serializers.CharField()
+    total = serializers.CharField()
+    attendance_bonus_cancelled = serializers.BooleanField()
+    performance_rate = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class MonthSerializer(serializers.Serializer):
+    performance_score = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100")
+    )
+    met_base_target = serializers.BooleanField()
+
+
+class WarningRequestSerializer(serializers.Serializer):
+    months = MonthSerializer(many=True, allow_empty=False)
+    role = serializers.IntegerField(required=False, help_text=_("Take the rule from this role's pay scheme."))
+    pay_scheme = serializers.IntegerField(required=False, help_text=_("Take the rule from this pay scheme."))
+
+    def validate(self, attrs):
+        if "role" in attrs and "pay_scheme" in attrs:
+            raise serializers.ValidationError(_("Give a role or a pay scheme, not both."))
+        return attrs
+
+
+class WarningSerializer(serializers.Serializer):
+    warning = serializers.BooleanField()
+    months = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("0-based positions of the months that count towards it.")
+    )
+    reasons = serializers.ListField(child=serializers.CharField())

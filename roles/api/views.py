@@ -1,0 +1,373 @@
+"""The REST API: thin views over roles.permissions (who sees what) and roles.services (tree writes)."""
+
+import dataclasses
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from shopconfig.models import PayPolicy
+
+from .. import paycalc, permissions, services
+from ..models import Department, Grade, PayScheme, Role
+from ..views import search_filter
+from . import serializers as s
+from .permissions import CanSeeInternal, CanSeePay, CatalogueAccess
+
+TREE_CONFLICTS = {"cycle", "has_subordinates", "in_use"}
+TREE_FIELDS = ["lft", "rght", "tree_id", "level"]
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The change conflicts with the role tree.")
+    default_code = "conflict"
+
+
+def api_error(error):
+    """A Django ValidationError from the model or the tree service, as the API's 409 or 400."""
+    if getattr(error, "code", None) in TREE_CONFLICTS:
+        return Conflict(error.messages[0], code=error.code)
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+def money(value):
+    return f"{value:.2f}"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=gettext_lazy("List roles"),
+        parameters=[
+            OpenApiParameter(
+                "q", str, description=gettext_lazy("Words that must all appear in the title, duties or requirements.")
+            ),
+            OpenApiParameter("department", str, description=gettext_lazy("Department code (its teams are included).")),
+            OpenApiParameter("grade", str, description=gettext_lazy("Grade code.")),
+            OpenApiParameter(
+                "status", str, enum=["draft", "published"], description=gettext_lazy("Draft or published.")
+            ),
+        ],
+    ),
+    retrieve=extend_schema(summary=gettext_lazy("One job description, with duties, requirements and KPIs")),
+    create=extend_schema(summary=gettext_lazy("Create a role (HR)")),
+    update=extend_schema(summary=gettext_lazy("Update a role (HR); changing the superior moves it in the tree")),
+    partial_update=extend_schema(summary=gettext_lazy("Update some fields of a role (HR)")),
+    destroy=extend_schema(summary=gettext_lazy("Delete a role without subordinates (HR)")),
+)
+class RoleViewSet(viewsets.ModelViewSet):
+    """Roles the reader may see; HR writes through the tree service (locks, cycle checks)."""
+
+    queryset = Role.objects.all()
+    permission_classes = [CatalogueAccess]
+    error_codes_by_action = {
+        "list": {"400", "401", "403"},
+        "retrieve": {"401", "403", "404"},
+        "create": {"400", "401", "403", "409"},
+        "update": {"400", "401", "403", "404", "409"},
+        "partial_update": {"400", "401", "403", "404", "409"},
+        "destroy": {"401", "403", "404", "409"},
+        "move": {"400", "401", "403", "404", "409"},
+        "pay_estimate": {"400", "401", "403", "404"},
+    }
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.RoleSerializer
+        if self.action == "move":
+            return s.MoveSerializer
+        if self.action == "pay_estimate":
+            return s.PayEstimateRequestSerializer
+        return s.RoleDetailSerializer
+
+    def visible(self):
+        return permissions.visible_roles(self.request.user)
+
+    def get_queryset(self):
+        user = self.request.user
+        roles = self.visible().with_card_relations()
+        if permissions.can_see_internal(user):
+            roles = roles.annotate(filled=Count("employees", filter=Q(employees__active=True)))
+        if self.action == "list":
+            return self.filter_list(roles)
+        if self.action in ("retrieve", "update", "partial_update", "create"):
+            visible = self.visible()
+            roles = roles.select_related("requirement").prefetch_related(
+                "duties",
+                "skills",
+                "kpis",
+                "shifts",
+                Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
+                Prefetch("children", queryset=visible.order_by("lft"), to_attr="visible_children"),
+            )
+            if permissions.can_see_internal(user):
+                roles = roles.prefetch_related(
+                    Prefetch("employees", queryset=s.employee_model().objects.order_by("name"), to_attr="api_employees")
+                )
+        return roles
+
+    def filter_list(self, roles):
+        params = self.request.query_params
+        query = params.get("q", "").strip()
+        if query:
+            roles = roles.filter(pk__in=Role.objects.filter(search_filter(query)).values("pk"))
+        if department := params.get("department"):
+            roles = roles.filter(Q(department__code=department) | Q(department__parent__code=department))
+        if grade := params.get("grade"):
+            roles = roles.filter(grade__code=grade)
+        if role_status := params.get("status"):
+            if role_status not in Role.Status.values:
+                raise exceptions.ValidationError(
+                    {"status": [_("Unknown status: %(status)s") % {"status": role_status}]}
+                )
+            roles = roles.filter(status=role_status)
+        return roles.order_by("tree_id", "lft")
+
+    def fresh(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def write(self, serializer, instance=None):
+        """Validate like the admin does, then save through the tree service."""
+        data = dict(serializer.validated_data)
+        role = instance if instance is not None else Role()
+        for name, value in data.items():
+            setattr(role, name, value)
+        if role.pk and role.parent_id and (role.parent_id == role.pk or role.parent_id in role.descendant_ids()):
+            raise Conflict(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
+        try:
+            role.full_clean(exclude=TREE_FIELDS)
+            return services.save_role(role, reason=_("Changed through the API"))
+        except DjangoValidationError as error:
+            raise api_error(error) from None
+
+    def perform_create(self, serializer):
+        serializer.instance = self.fresh(self.write(serializer).pk)
+
+    def perform_update(self, serializer):
+        role = self.write(serializer, serializer.instance)
+        serializer.instance = self.fresh(role.pk)
+
+    def perform_destroy(self, instance):
+        try:
+            services.delete_role(instance.pk)
+        except DjangoValidationError as error:
+            raise api_error(error) from None
+
+    @extend_schema(
+        summary=gettext_lazy("Move a role and its subordinates (HR)"),
+        request=s.MoveSerializer,
+        responses=s.RoleDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        role = self.get_object()
+        serializer = s.MoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = serializer.validated_data["target"]
+        try:
+            services.move_role(role.pk, target.pk if target else None, serializer.validated_data["position"])
+        except DjangoValidationError as error:
+            raise api_error(error) from None
+        self.action = "retrieve"
+        return Response(s.RoleDetailSerializer(self.fresh(role.pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Estimate one month's pay for this role"),
+        request=s.PayEstimateRequestSerializer,
+        responses=s.PayEstimateSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="pay-estimate", permission_classes=[CanSeePay])
+    def pay_estimate(self, request, pk=None):
+        role = get_object_or_404(
+            self.visible().select_related("pay_scheme").prefetch_related("pay_scheme__tiers"), pk=pk
+        )
+        serializer = s.PayEstimateRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if role.pay_scheme is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("“%(role)s” has no pay scheme to compute pay with.") % {"role": role.title}]}
+            )
+        rules = role.pay_scheme.rules(role=role)
+        if "commission_rate" in data:
+            rules = dataclasses.replace(rules, commission_rate=data["commission_rate"])
+        base_salary = data.get("base_salary", role.base_salary)
+        bonus = data.get("performance_bonus_amount", role.performance_bonus_amount)
+        missing = {}
+        if base_salary is None:
+            missing["base_salary"] = [_("The role has no base salary; give one.")]
+        if bonus is None:
+            missing["performance_bonus_amount"] = [_("The role has no full performance bonus; give one.")]
+        if missing:
+            raise exceptions.ValidationError(missing)
+        facts = paycalc.MonthFacts(
+            performance_score=data["performance_score"],
+            late_count=data["late_count"],
+            early_leave_count=data["early_leave_count"],
+            leave_count=data["leave_count"],
+            absent_days=data["absent_days"],
+            sales_amount=data["sales_amount"],
+            special_bonus=data["special_bonus"],
+        )
+        try:
+            result = paycalc.compute_pay(rules, base_salary, bonus, facts)
+        except ValueError as error:
+            raise exceptions.ValidationError({"non_field_errors": [str(error)]}) from None
+        return Response(
+            {
+                "base_salary": money(result.base_salary),
+                "attendance_bonus": money(result.attendance_bonus),
+                "performance_bonus": money(result.performance_bonus),
+                "commission": money(result.commission),
+                "special_bonus": money(result.special_bonus),
+                "total": money(result.total),
+                "attendance_bonus_cancelled": result.attendance_bonus_cancelled,
+                "performance_rate": money(result.performance_rate),
+                "reasons": [str(reason) for reason in result.reasons],
+            }
+        )
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    error_codes = {"401", "403"}
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List departments")),
+    retrieve=extend_schema(summary=gettext_lazy("One department")),
+)
+class DepartmentViewSet(ReadOnlyViewSet):
+    queryset = Department.objects.all()
+    serializer_class = s.DepartmentSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List grades")), retrieve=extend_schema(summary=gettext_lazy("One grade"))
+)
+class GradeViewSet(ReadOnlyViewSet):
+    queryset = Grade.objects.all()
+    serializer_class = s.GradeSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List pay schemes (pay readers)")),
+    retrieve=extend_schema(summary=gettext_lazy("One pay scheme")),
+)
+class PaySchemeViewSet(ReadOnlyViewSet):
+    queryset = PayScheme.objects.prefetch_related("tiers")
+    serializer_class = s.PaySchemeSerializer
+    permission_classes = [CanSeePay]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List employees (managers and HR)")),
+    retrieve=extend_schema(summary=gettext_lazy("One employee")),
+)
+class EmployeeViewSet(ReadOnlyViewSet):
+    serializer_class = s.EmployeeSerializer
+    permission_classes = [CanSeeInternal]
+
+    def get_queryset(self):
+        people = s.employee_model().objects.select_related("role", "shift")
+        if role := self.request.query_params.get("role"):
+            people = people.filter(role_id=role) if role.isdigit() else people.none()
+        return people
+
+
+@extend_schema(
+    summary=gettext_lazy("The role tree as flat rows for the chart"),
+    responses={200: s.TreeNodeSerializer(many=True), 401: s.ErrorSerializer, 403: s.ErrorSerializer},
+)
+@api_view(["GET"])
+def tree(request):
+    """Visible roles in tree order; a hidden draft's subordinates hang from its nearest visible superior."""
+    rows = permissions.visible_roles(request.user).order_by("tree_id", "lft")
+    rows = rows.values_list("id", "tree_id", "lft", "rght", "title", "slug", "department_id", "grade_id", "status")
+    out, stack = [], []
+    base = reverse("api:role-list", request=request)
+    for role_id, tree_id, lft, rght, title, slug, department, grade, role_status in rows:
+        while stack and (stack[-1][1] != tree_id or stack[-1][2] < lft):
+            stack.pop()
+        parent = stack[-1][0] if stack else None
+        stack.append((role_id, tree_id, rght))
+        out.append(
+            {
+                "id": role_id,
+                "parent": parent,
+                "title": title,
+                "slug": slug,
+                "department": department,
+                "grade": grade,
+                "status": role_status,
+                "url": f"{base}{role_id}/",
+            }
+        )
+    return Response(out)
+
+
+def policy_rules():
+    """The dismissal-warning rule of the company-wide pay-policy defaults."""
+    policy = PayPolicy.load()
+    return paycalc.PayRules(
+        attendance_bonus_rate=policy.attendance_bonus_rate,
+        attendance_incident_limit=policy.attendance_incident_limit,
+        absence_days_limit=policy.absence_days_limit,
+        tiers=(),
+        has_commission=False,
+        commission_rate=None,
+        has_special_bonus=False,
+        warning_enabled=True,
+        warning_consecutive_months=policy.warning_consecutive_months,
+        warning_score=policy.warning_score,
+    )
+
+
+@extend_schema(
+    summary=gettext_lazy("Dismissal warning over a run of months"),
+    request=s.WarningRequestSerializer,
+    responses={
+        200: s.WarningSerializer,
+        400: s.FieldErrorsSerializer,
+        401: s.ErrorSerializer,
+        403: s.ErrorSerializer,
+        404: s.ErrorSerializer,
+    },
+)
+@api_view(["POST"])
+@permission_classes([CanSeePay])
+def pay_warning(request):
+    """Months oldest first; the rule is the role's or pay scheme's, else the pay-policy defaults."""
+    serializer = s.WarningRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    if "role" in data:
+        role = get_object_or_404(
+            permissions.visible_roles(request.user).select_related("pay_scheme").prefetch_related("pay_scheme__tiers"),
+            pk=data["role"],
+        )
+        if role.pay_scheme is None:
+            raise exceptions.ValidationError(
+                {"role": [_("“%(role)s” has no pay scheme to take the rule from.") % {"role": role.title}]}
+            )
+        rules = role.pay_scheme.rules(role=role)
+    elif "pay_scheme" in data:
+        rules = get_object_or_404(PayScheme.objects.prefetch_related("tiers"), pk=data["pay_scheme"]).rules()
+    else:
+        rules = policy_rules()
+    months = [paycalc.MonthRecord(m["performance_score"], m["met_base_target"]) for m in data["months"]]
+    try:
+        result = paycalc.dismissal_warning(rules, months)
+    except ValueError as error:
+        raise exceptions.ValidationError({"months": [str(error)]}) from None
+    return Response(
+        {"warning": result.warning, "months": list(result.months), "reasons": [str(r) for r in result.reasons]}
+    )

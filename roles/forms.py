@@ -1,0 +1,77 @@
+"""Forms of the catalogue pages."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import paycalc
+
+
+def _money(label, **kwargs):
+    return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=0, initial=Decimal("0"), **kwargs)
+
+
+class PayCalculatorForm(forms.Form):
+    """One month's facts for the pay calculator on a job description (a GET form)."""
+
+    prefix = "pay"
+
+    performance_score = forms.DecimalField(
+        label=_("performance score"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        initial=Decimal("85"),
+        help_text=_("0 to 100"),
+    )
+    late_count = forms.IntegerField(label=_("late arrivals"), min_value=0, max_value=999, initial=0)
+    early_leave_count = forms.IntegerField(label=_("early departures"), min_value=0, max_value=999, initial=0)
+    leave_count = forms.IntegerField(label=_("leaves"), min_value=0, max_value=999, initial=0)
+    absent_days = forms.DecimalField(
+        label=_("days of absence without leave"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=31,
+        initial=Decimal("0"),
+    )
+    sales_amount = _money(_("sales"))
+    special_bonus = _money(_("special bonus"))
+    base_salary = _money(_("base salary"))
+    performance_bonus_amount = _money(_("full performance bonus"))
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        scheme = role.pay_scheme
+        # What-if amounts start from the role's own; a role without them starts from zero.
+        self.fields["base_salary"].initial = role.base_salary or Decimal("0")
+        self.fields["performance_bonus_amount"].initial = role.performance_bonus_amount or Decimal("0")
+        if not scheme.has_commission:
+            del self.fields["sales_amount"]
+        if not scheme.has_special_bonus:
+            del self.fields["special_bonus"]
+
+    def compute(self):
+        """The itemised result for valid data; None (with the error on the form) otherwise."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        facts = paycalc.MonthFacts(
+            performance_score=data["performance_score"],
+            late_count=data["late_count"],
+            early_leave_count=data["early_leave_count"],
+            leave_count=data["leave_count"],
+            absent_days=data["absent_days"],
+            sales_amount=data.get("sales_amount") or Decimal("0"),
+            special_bonus=data.get("special_bonus") or Decimal("0"),
+        )
+        try:
+            return paycalc.compute_pay(
+                self.role.pay_scheme.rules(self.role), data["base_salary"], data["performance_bonus_amount"], facts
+            )
+        except ValueError as error:
+            self.add_error(None, str(error))
+            return None
