@@ -107,6 +107,8 @@ def _load_role(r, departments, grades, shifts, schemes, update, report):
     role.parent = Role.objects.get(slug=r["parent"]) if r["parent"] else None
     role.pay_min, role.pay_max = _decimal(r["pay_min"]), _decimal(r["pay_max"])
     role.pay_scheme = schemes[r["pay_scheme"]] if r["pay_scheme"] else None
+    for name in ("base_salary", "performance_bonus_amount", "commission_rate"):  # example amounts, optional
+        setattr(role, name, _decimal(r.get(name)))
     services.save_role(role, reason=_("Loaded from the seed data"))
     role.shifts.set([shifts[code] for code in r["shifts"]])
 

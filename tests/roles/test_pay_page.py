@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from roles.models import Role
 from tests.pages import add_internal_data, login, query_count
 
 URL = "/roles/store-cs/"  # 店铺客服: 客服绩效考核制度, base 3150.00, full bonus 876.00
@@ -74,7 +75,7 @@ def test_it_computes_an_itemised_payslip_with_reasons(catalogue, client):
     assert "700.80" in html and "cancelled" in html
     assert "3 late arrivals, early departures and leaves reach the limit of 3" in html
     assert "score 75 is from 70 to under 80, so 80% of the full amount is paid" in html
-    assert "no commission rate is set" in html
+    assert "of sales of 0" in html  # the seed's example commission rate, on no sales
 
 
 def test_a_what_if_base_salary_and_bonus_override_the_roles(catalogue, client):
@@ -121,3 +122,21 @@ def test_the_calculator_costs_no_extra_query(catalogue, client):
 def test_visitors_pay_nothing_for_the_calculator(catalogue, client):
     plain = query_count(client, URL)
     assert query_count(client, URL + "?pay-performance_score=75") == plain
+
+
+def test_the_api_and_the_calculator_agree_on_a_month_of_the_promotion_specialist(seeded, client):
+    """The issue's done-when: two late arrivals and a score of 78, through the API and the page."""
+    login(client, "hr")
+    role = Role.objects.get(slug="promotion-specialist")
+    api = client.post(
+        f"/api/v1/roles/{role.pk}/pay-estimate/",
+        {"late_count": 2, "early_leave_count": 0, "leave_count": 0, "absent_days": "0",
+         "performance_score": "78", "sales_amount": "0"},
+        content_type="application/json",
+    ).json()  # fmt: skip
+    html = page(client, url="/roles/promotion-specialist/", **month(
+        performance_score="78", late_count="2", base_salary="3000.00", performance_bonus_amount="800.00"
+    ))  # fmt: skip
+    # 3000 + 10 % attendance bonus (2 incidents < 3) + 80 % of 800
+    assert api["total"] == total(html) == "3940.00"
+    assert (api["attendance_bonus"], api["performance_bonus"], api["performance_rate"]) == ("300.00", "640.00", "0.80")
