@@ -4,6 +4,7 @@ Fields a reader may not see are left out of the response (absent, not null):
 pay (amounts, schemes, KPI weights) needs `can_see_pay`, people need `can_see_internal`.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.apps import apps
@@ -28,6 +29,25 @@ class FieldErrorsSerializer(serializers.Serializer):
 
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
     detail = serializers.CharField(required=False)
+
+
+class RejectUnknownFields:
+    """A write naming a field the serializer does not have is a 400 under that field's name, not silently ignored.
+
+    Read-only fields (id, url, level…) are known, so a body copied from a GET can be sent back.
+    """
+
+    # A browser form through the session carries its CSRF token in the body.
+    allowed_extra = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields and name not in self.allowed_extra)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Unknown field “%(field)s”.") % {"field": name}] for name in unknown}
+                )
+        return super().to_internal_value(data)
 
 
 class HidingSerializer(serializers.ModelSerializer):
@@ -167,7 +187,7 @@ ROLE_PAY_FIELDS = (
 )
 
 
-class RoleSerializer(HidingSerializer):
+class RoleSerializer(RejectUnknownFields, HidingSerializer):
     """A role as the list shows it; also what HR writes (flat fields; the superior by id)."""
 
     pay_fields = ROLE_PAY_FIELDS
@@ -282,7 +302,7 @@ class TreeNodeSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(RejectUnknownFields, serializers.Serializer):
     target = serializers.PrimaryKeyRelatedField(
         queryset=Role.objects.all(), allow_null=True, help_text=_("The role to move next to or under; null: the top.")
     )
@@ -309,7 +329,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 COUNT = {"min_value": 0, "default": 0}
 
 
-class PayEstimateRequestSerializer(serializers.Serializer):
+class PayEstimateRequestSerializer(RejectUnknownFields, serializers.Serializer):
     late_count = serializers.IntegerField(**COUNT)
     early_leave_count = serializers.IntegerField(**COUNT)
     leave_count = serializers.IntegerField(**COUNT)
@@ -345,14 +365,14 @@ class PayEstimateSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class MonthSerializer(serializers.Serializer):
+class MonthSerializer(RejectUnknownFields, serializers.Serializer):
     performance_score = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100")
     )
     met_base_target = serializers.BooleanField()
 
 
-class WarningRequestSerializer(serializers.Serializer):
+class WarningRequestSerializer(RejectUnknownFields, serializers.Serializer):
     months = MonthSerializer(many=True, allow_empty=False)
     role = serializers.IntegerField(required=False, help_text=_("Take the rule from this role's pay scheme."))
     pay_scheme = serializers.IntegerField(required=False, help_text=_("Take the rule from this pay scheme."))
