@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from roles.models import Role
+from roles.treecheck import nearest_visible_ancestors
 
 from .models import Employee
 
@@ -23,19 +24,8 @@ def staffed(roles):
 
 
 def nearest_visible_parents(rows):
-    """Map each row's id to its nearest ancestor among the rows (None at the top).
-
-    Rows are (id, tree_id, lft, rght) in tree order. A hidden draft in the middle
-    of the tree is skipped over instead of cutting its subordinates off the chart.
-    """
-    parents, stack = {}, []
-    for row in rows:
-        role_id, tree_id, lft, _rght = row
-        while stack and (stack[-1][1] != tree_id or stack[-1][3] < lft):
-            stack.pop()
-        parents[role_id] = stack[-1][0] if stack else None
-        stack.append(row)
-    return parents
+    """Map each row's id to the id of its nearest visible superior (None at the top); see nearest_visible_ancestors."""
+    return {role_id: row[0] if row else None for role_id, (row, _depth) in nearest_visible_ancestors(rows).items()}
 
 
 QUERY_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "department_id", "grade_id", "headcount", "filled",

@@ -1,4 +1,4 @@
-"""The MPTT invariants of the role tree, checked over plain tuples (no database)."""
+"""Pure functions over the role tree's stored columns (plain tuples, no database): invariants, visible ancestors."""
 
 from collections import defaultdict
 from typing import NamedTuple
@@ -55,3 +55,20 @@ def tree_problems(rows):
                 problems.append(f"node {node.id}: level {node.level}, expected {expected_level}")
             stack.append(node)
     return problems
+
+
+def nearest_visible_ancestors(rows):
+    """Map each row's id to (its nearest ancestor row among `rows` or None, its depth among them).
+
+    Rows start with (id, tree_id, lft, rght) and come in tree order (tree_id, lft); any
+    further columns ride along. Roles missing from `rows` (a draft hidden from the reader)
+    are skipped over, so their subordinates hang from the nearest visible superior.
+    """
+    result, stack = {}, []
+    for row in rows:
+        tree_id, lft = row[1], row[2]
+        while stack and (stack[-1][1] != tree_id or stack[-1][3] < lft):
+            stack.pop()
+        result[row[0]] = (stack[-1] if stack else None, len(stack))
+        stack.append(row)
+    return result

@@ -4,12 +4,12 @@ import dataclasses
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -17,6 +17,7 @@ from shopconfig.models import PayPolicy
 
 from .. import paycalc, permissions, services
 from ..models import Department, Grade, PayScheme, Role
+from ..treecheck import nearest_visible_ancestors
 from ..views import search_filter
 from . import serializers as s
 from .permissions import CanSeeInternal, CanSeePay, CatalogueAccess
@@ -291,18 +292,18 @@ class EmployeeViewSet(ReadOnlyViewSet):
 def tree(request):
     """Visible roles in tree order; a hidden draft's subordinates hang from its nearest visible superior."""
     rows = permissions.visible_roles(request.user).order_by("tree_id", "lft")
-    rows = rows.values_list("id", "tree_id", "lft", "rght", "title", "slug", "department_id", "grade_id", "status")
-    out, stack = [], []
+    rows = list(
+        rows.values_list("id", "tree_id", "lft", "rght", "title", "slug", "department_id", "grade_id", "status")
+    )
+    placed = nearest_visible_ancestors(rows)
+    out = []
     base = reverse("api:role-list", request=request)
-    for role_id, tree_id, lft, rght, title, slug, department, grade, role_status in rows:
-        while stack and (stack[-1][1] != tree_id or stack[-1][2] < lft):
-            stack.pop()
-        parent = stack[-1][0] if stack else None
-        stack.append((role_id, tree_id, rght))
+    for role_id, _tree, _lft, _rght, title, slug, department, grade, role_status in rows:
+        superior, _depth = placed[role_id]
         out.append(
             {
                 "id": role_id,
-                "parent": parent,
+                "parent": superior[0] if superior else None,
                 "title": title,
                 "slug": slug,
                 "department": department,

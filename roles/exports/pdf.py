@@ -31,6 +31,7 @@ from shopconfig.downloads import download
 from shopconfig.models import ShopProfile
 
 from .. import permissions
+from ..treecheck import nearest_visible_ancestors
 
 logger = logging.getLogger(__name__)
 
@@ -260,22 +261,6 @@ def page_styles():
     }
 
 
-def nearest_visible_superiors(rows):
-    """Map each role id to (nearest visible ancestor row, depth among visible roles).
-
-    Rows are (id, tree_id, lft, rght, slug, title) in tree order; a hidden draft between two
-    visible roles is skipped over, as on the chart.
-    """
-    result, stack = {}, []
-    for row in rows:
-        _id, tree_id, lft, _rght = row[:4]
-        while stack and (stack[-1][1] != tree_id or stack[-1][3] < lft):
-            stack.pop()
-        result[row[0]] = (stack[-1] if stack else None, len(stack))
-        stack.append(row)
-    return result
-
-
 class Superior:
     """A visible superior as the template shows it: title and slug."""
 
@@ -304,9 +289,9 @@ def jd_roles(roles, visible, see_pay):
     else:
         trees = {role.tree_id for role in roles}
         rows = visible.filter(tree_id__in=trees).order_by("tree_id", "lft").values_list(*fields)
-    placed = nearest_visible_superiors(rows)
+    placed = nearest_visible_ancestors(rows)
     # Nesting among the printed roles themselves, for the bookmarks and the contents.
-    depth_in_set = nearest_visible_superiors((r.pk, r.tree_id, r.lft, r.rght) for r in roles)
+    depth_in_set = nearest_visible_ancestors((r.pk, r.tree_id, r.lft, r.rght) for r in roles)
     for role in roles:
         row, _depth = placed.get(role.pk, (None, 0))
         role.superior = Superior(row) if row else None
