@@ -79,6 +79,7 @@ bench: install-test
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/export_bench.py
+	$(BIN)/python bench/api_bench.py
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 		createdb -h 127.0.0.1 -U postgres roleatlas_bench 2>/dev/null || true; \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/tree_bench.py && \

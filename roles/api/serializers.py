@@ -31,6 +31,11 @@ class FieldErrorsSerializer(serializers.Serializer):
     detail = serializers.CharField(required=False)
 
 
+def ID():
+    """An id is a whole number: 1.5 or true is an error, not role 1 (the model field would round it)."""
+    return serializers.IntegerField()
+
+
 class RejectUnknownFields:
     """A write naming a field the serializer does not have is a 400 under that field's name, not silently ignored.
 
@@ -194,10 +199,14 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
     internal_fields = ("filled", "source")
 
     url = serializers.HyperlinkedIdentityField(view_name="api:role-detail")
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
-    grade = serializers.PrimaryKeyRelatedField(queryset=Grade.objects.all())
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), pk_field=ID())
+    grade = serializers.PrimaryKeyRelatedField(queryset=Grade.objects.all(), pk_field=ID())
     parent = serializers.PrimaryKeyRelatedField(
-        queryset=Role.objects.all(), allow_null=True, required=False, help_text=_("The superior's id; null at the top.")
+        queryset=Role.objects.all(),
+        pk_field=ID(),
+        allow_null=True,
+        required=False,
+        help_text=_("The superior's id; null at the top."),
     )
     department_name = serializers.CharField(source="department.name", read_only=True)
     grade_name = serializers.CharField(source="grade.name", read_only=True)
@@ -304,7 +313,10 @@ class TreeNodeSerializer(serializers.Serializer):
 
 class MoveSerializer(RejectUnknownFields, serializers.Serializer):
     target = serializers.PrimaryKeyRelatedField(
-        queryset=Role.objects.all(), allow_null=True, help_text=_("The role to move next to or under; null: the top.")
+        queryset=Role.objects.all(),
+        pk_field=ID(),
+        allow_null=True,
+        help_text=_("The role to move next to or under; null: the top."),
     )
     position = serializers.ChoiceField(choices=["first-child", "last-child", "left", "right"], default="last-child")
 
