@@ -71,7 +71,8 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis node_modules static/vendor
 
 ## Figures for README.md (not a test): tree writes at 2,000 roles; page times, query counts and the
-## chart's first draw at 200 / 2,000 / 5,000 roles; PDF, chart-file, DOCX and XLSX exports.
+## chart's first draw at 200 / 2,000 / 5,000 roles; PDF, chart-file, DOCX and XLSX exports; the API
+## under gunicorn with 4 concurrent clients.
 ## On SQLite, then tree and page figures on PostgreSQL when one answers.
 BENCH_PG := postgres://postgres@127.0.0.1:5432/roleatlas_bench
 bench: install-test

@@ -6,7 +6,9 @@ The number of examples is bounded and the generation derandomized, so CI runs th
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -19,6 +21,18 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Schemathesis calls the WSGI app directly, which closes the database connection at the end of
+    each request; inside a test's transaction that breaks the next request (PostgreSQL). Django's
+    test client avoids it the same way: by not closing connections between requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
