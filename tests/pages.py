@@ -45,3 +45,15 @@ def query_count(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def add_roles(count):
+    """More roles under 客服主管, several levels deep, each with a person and a dotted line,
+    so that a per-row query anywhere would show in a query count."""
+    parent = Role.objects.get(slug="cs-supervisor")
+    for i in range(count):
+        role = make_role(f"客服{i}", parent=parent, department=parent.department, grade=parent.grade)
+        Employee.objects.create(name=f"员工{i}", employee_number=f"N{i}", role=role)
+        role.dotted_line_superiors.add(parent)
+        if i % 10 == 0:
+            parent = role

@@ -9,11 +9,10 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from orgchart.models import Employee
 from roles.models import PayScheme, Role
 from shopconfig.models import PayPolicy, ShopProfile
 from tests.factories import make_hr_user, make_manager, make_role, make_user, tree_text
-from tests.pages import add_internal_data, query_count
+from tests.pages import add_internal_data, add_roles, query_count
 
 PAY_FIELDS = {"pay_min", "pay_max", "benefits", "pay_scheme", "base_salary", "performance_bonus_amount"}
 ESTIMATE = {
@@ -162,16 +161,6 @@ def test_token_authentication(catalogue, api):
 def test_session_authentication(catalogue, client):
     client.force_login(make_manager())
     assert client.get(f"/api/v1/roles/{catalogue.pk}/").status_code == 200
-
-
-def add_roles(count):
-    parent = Role.objects.get(slug="cs-supervisor")
-    for i in range(count):
-        role = make_role(f"客服{i}", parent=parent, department=parent.department, grade=parent.grade)
-        Employee.objects.create(name=f"员工{i}", employee_number=f"N{i}", role=role)
-        role.dotted_line_superiors.add(parent)
-        if i % 10 == 0:
-            parent = role
 
 
 @pytest.mark.parametrize("who", ["anonymous", "manager"])

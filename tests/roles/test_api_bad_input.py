@@ -12,15 +12,8 @@ from rest_framework.test import APIClient
 
 from roles.models import Role
 from tests.factories import make_hr_user, tree_text
+from tests.roles.test_api import ESTIMATE
 
-ESTIMATE = {
-    "late_count": 0,
-    "early_leave_count": 0,
-    "leave_count": 0,
-    "absent_days": "0",
-    "performance_score": "85",
-    "sales_amount": "0",
-}
 MONTH = {"performance_score": "70", "met_base_target": True}
 
 BAD_AMOUNTS = ["-1", "-0.01", "abc", "1e3x", True, [1], {"a": 1}, "1" * 20]  # "" is "none" where an amount is optional

@@ -2,11 +2,10 @@
 
 import pytest
 
-from orgchart.models import Employee
 from roles.models import Role
 from shopconfig.models import ShopProfile
 from tests.factories import make_role
-from tests.pages import PAGES, add_internal_data, login, query_count
+from tests.pages import PAGES, add_internal_data, add_roles, login, query_count
 
 INTERNAL_TEXT = ["3150", "876", "35%", "客服绩效考核制度", "王小明", "直播运营"]
 
@@ -133,16 +132,6 @@ def test_filters_by_department_and_grade(catalogue, client):
 def test_the_roles_page_is_grouped_by_department(catalogue, client):
     text = page_text(client, "/roles/")
     assert text.index("电子商务部 · 客服组") < text.index("店铺客服") < text.index("电子商务部 · 仓储组")
-
-
-def add_roles(count):
-    parent = Role.objects.get(slug="cs-supervisor")
-    for i in range(count):
-        role = make_role(f"客服{i}", parent=parent, department=parent.department, grade=parent.grade)
-        Employee.objects.create(name=f"员工{i}", employee_number=f"N{i}", role=role)
-        role.dotted_line_superiors.add(parent)
-        if i % 10 == 0:
-            parent = role
 
 
 @pytest.mark.parametrize("who", ["anonymous", "manager"])
