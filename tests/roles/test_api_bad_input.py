@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from roles.models import Role
 from tests.factories import make_hr_user, tree_text
-from tests.roles.test_api import ESTIMATE
+from tests.roles.test_api import ESTIMATE, new_role_data
 
 MONTH = {"performance_score": "70", "met_base_target": True}
 
@@ -33,19 +33,6 @@ def role(slug):
     return Role.objects.get(slug=slug)
 
 
-def role_body(**overrides):
-    cs = role("store-cs")
-    return {
-        "title": "夜班客服",
-        "slug": "night-cs",
-        "department": cs.department_id,
-        "grade": cs.grade_id,
-        "parent": cs.parent_id,
-        "status": "draft",
-        **overrides,
-    }
-
-
 def assert_names(response, field):
     assert response.status_code == 400, (response.status_code, response.content[:500])
     errors = response.json()
@@ -59,7 +46,7 @@ def role_writes(api, **changes):
     url = f"/api/v1/roles/{cs.pk}/"
     full = {**api.get(url).json(), **changes}
     return {
-        "POST": api.post("/api/v1/roles/", role_body(**changes), format="json"),
+        "POST": api.post("/api/v1/roles/", new_role_data(**changes), format="json"),
         "PUT": api.put(url, full, format="json"),
         "PATCH": api.patch(url, changes, format="json"),
     }
