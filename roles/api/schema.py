@@ -10,7 +10,7 @@ ERRORS = {
     "401": (ErrorSerializer, "Not logged in: send a session cookie or an `Authorization: Token …` header."),
     "403": (ErrorSerializer, "Logged in, but not allowed to do this."),
     "404": (ErrorSerializer, "No such object, or not one the reader may see."),
-    "409": (ErrorSerializer, "The change conflicts with the role tree (a cycle, or subordinates left behind)."),
+    "409": (ErrorSerializer, "The change conflicts with the role tree: subordinates or people would be left behind."),
 }
 
 

@@ -22,7 +22,8 @@ from ..views import search_filter
 from . import serializers as s
 from .permissions import CanSeeInternal, CanSeePay, CatalogueAccess
 
-TREE_CONFLICTS = {"cycle", "has_subordinates", "in_use"}
+# A cycle is bad input (400 under the field that names the superior); these are conflicts with the tree's state.
+TREE_CONFLICTS = {"has_subordinates", "in_use"}
 TREE_FIELDS = ["lft", "rght", "tree_id", "level"]
 
 
@@ -32,10 +33,16 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def api_error(error):
-    """A Django ValidationError from the model or the tree service, as the API's 409 or 400."""
-    if getattr(error, "code", None) in TREE_CONFLICTS:
-        return Conflict(error.messages[0], code=error.code)
+def api_error(error, field="parent"):
+    """A Django ValidationError from the model or the tree service, as the API's 409 or 400.
+
+    `field` names the request field a cycle is blamed on (parent, or a move's target).
+    """
+    code = getattr(error, "code", None)
+    if code in TREE_CONFLICTS:
+        return Conflict(error.messages[0], code=code)
+    if code == "cycle":
+        return exceptions.ValidationError({field: error.messages})
     if hasattr(error, "error_dict"):
         return exceptions.ValidationError(error.message_dict)
     return exceptions.ValidationError({"non_field_errors": error.messages})
@@ -73,11 +80,11 @@ class RoleViewSet(viewsets.ModelViewSet):
     error_codes_by_action = {
         "list": {"400", "401", "403"},
         "retrieve": {"401", "403", "404"},
-        "create": {"400", "401", "403", "409"},
-        "update": {"400", "401", "403", "404", "409"},
-        "partial_update": {"400", "401", "403", "404", "409"},
+        "create": {"400", "401", "403"},
+        "update": {"400", "401", "403", "404"},
+        "partial_update": {"400", "401", "403", "404"},
         "destroy": {"401", "403", "404", "409"},
-        "move": {"400", "401", "403", "404", "409"},
+        "move": {"400", "401", "403", "404"},
         "pay_estimate": {"400", "401", "403", "404"},
     }
 
@@ -142,8 +149,6 @@ class RoleViewSet(viewsets.ModelViewSet):
         role = instance if instance is not None else Role()
         for name, value in data.items():
             setattr(role, name, value)
-        if role.pk and role.parent_id and (role.parent_id == role.pk or role.parent_id in role.descendant_ids()):
-            raise Conflict(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
         try:
             role.full_clean(exclude=TREE_FIELDS)
             return services.save_role(role, reason=_("Changed through the API"))
@@ -177,7 +182,7 @@ class RoleViewSet(viewsets.ModelViewSet):
         try:
             services.move_role(role.pk, target.pk if target else None, serializer.validated_data["position"])
         except DjangoValidationError as error:
-            raise api_error(error) from None
+            raise api_error(error, field="target") from None
         self.action = "retrieve"
         return Response(s.RoleDetailSerializer(self.fresh(role.pk), context=self.get_serializer_context()).data)
 
