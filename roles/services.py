@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from .models import Role
+from .models import KPI, Duty, Requirement, Role, Skill
 
 # Arbitrary constant shared by every process: the PostgreSQL advisory-lock key.
 TREE_LOCK_KEY = 0x526F6C65  # "Role"
@@ -66,6 +66,27 @@ def save_role(role, reason=""):
         if reason:
             role._change_reason = reason
         role.save()
+    return role
+
+
+def save_role_card(role, reason="", *, duties=None, skills=None, kpis=None, requirement=None, clear_requirement=False):
+    """Save a role with its card's items in one transaction; each list given replaces the stored one.
+
+    Items are dicts of model fields (`order` optional: the list order is kept). `requirement`
+    updates the role's requirements; `clear_requirement` removes them.
+    """
+    with tree_lock():
+        save_role(role, reason)
+        for model, rows in ((Duty, duties), (Skill, skills), (KPI, kpis)):
+            if rows is not None:
+                model.objects.filter(role=role).delete()
+                model.objects.bulk_create(
+                    model(role=role, **{"order": position, **row}) for position, row in enumerate(rows, start=1)
+                )
+        if clear_requirement:
+            Requirement.objects.filter(role=role).delete()
+        elif requirement is not None:
+            Requirement.objects.update_or_create(role=role, defaults=requirement)
     return role
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import permissions
+from .. import permissions, rules
 from ..models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Skill
 
 PAY_NOTE = _("Absent unless the reader may see pay.")
@@ -140,28 +140,33 @@ class NamedSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class DutySerializer(serializers.ModelSerializer):
+ORDER_NOTE = _("Position in the list; when left out, the order the items are sent in.")
+
+
+class DutySerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = Duty
         fields = ["order", "text"]
+        extra_kwargs = {"order": {"required": False, "help_text": ORDER_NOTE}}
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = Skill
         fields = ["order", "text"]
+        extra_kwargs = {"order": {"required": False, "help_text": ORDER_NOTE}}
 
 
-class KPISerializer(HidingSerializer):
+class KPISerializer(RejectUnknownFields, HidingSerializer):
     pay_fields = ("weight",)
 
     class Meta:
         model = KPI
         fields = ["order", "name", "weight", "target", "measurement"]
-        extra_kwargs = {"weight": {"help_text": PAY_NOTE}}
+        extra_kwargs = {"weight": {"help_text": PAY_NOTE}, "order": {"required": False, "help_text": ORDER_NOTE}}
 
 
-class RequirementSerializer(serializers.ModelSerializer):
+class RequirementSerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = Requirement
         fields = [
@@ -246,13 +251,18 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
         }
 
 
-class RoleDetailSerializer(RoleSerializer):
-    """One job description with its duties, requirements, skills and KPIs."""
+ITEMS_NOTE = _("On a write, the list sent replaces the stored one; leave it out to keep it.")
 
-    duties = DutySerializer(many=True, read_only=True)
-    skills = SkillSerializer(many=True, read_only=True)
-    kpis = KPISerializer(many=True, read_only=True)
-    requirement = serializers.SerializerMethodField()
+
+class RoleDetailSerializer(RoleSerializer):
+    """One job description with its duties, requirements, skills and KPIs; HR writes them with the role."""
+
+    duties = DutySerializer(many=True, required=False, help_text=ITEMS_NOTE)
+    skills = SkillSerializer(many=True, required=False, help_text=ITEMS_NOTE)
+    kpis = KPISerializer(many=True, required=False, help_text=ITEMS_NOTE)
+    requirement = RequirementSerializer(
+        required=False, allow_null=True, help_text=_("On a write, null removes the requirements.")
+    )
     shifts = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     dotted_line_superiors = serializers.SerializerMethodField()
     subordinates = serializers.SerializerMethodField()
@@ -279,12 +289,14 @@ class RoleDetailSerializer(RoleSerializer):
             "employees",
         ]
 
-    @extend_schema_field(RequirementSerializer(allow_null=True))
-    def get_requirement(self, role):
-        try:
-            return RequirementSerializer(role.requirement).data
-        except Requirement.DoesNotExist:
-            return None
+    def validate_kpis(self, kpis):
+        total = rules.kpi_weight_total(kpi.get("weight") for kpi in kpis)
+        if total > rules.MAX_KPI_WEIGHT_TOTAL:
+            raise serializers.ValidationError(
+                _("The KPI weights of one role add up to %(total)s %%; they may add up to at most 100 %%.")
+                % {"total": rules.plain_number(total)}
+            )
+        return kpis
 
     def get_dotted_line_superiors(self, role) -> list[int]:
         return [r.pk for r in role.dotted_line_superiors.all()]

@@ -144,14 +144,19 @@ class RoleViewSet(viewsets.ModelViewSet):
         return self.get_queryset().get(pk=pk)
 
     def write(self, serializer, instance=None):
-        """Validate like the admin does, then save through the tree service."""
+        """Validate like the admin does, then save the role and the card's items through the tree service."""
         data = dict(serializer.validated_data)
+        items = {name: data.pop(name) for name in ("duties", "skills", "kpis") if name in data}
+        if "requirement" in data:
+            requirement = data.pop("requirement")
+            items["requirement"] = requirement
+            items["clear_requirement"] = requirement is None
         role = instance if instance is not None else Role()
         for name, value in data.items():
             setattr(role, name, value)
         try:
             role.full_clean(exclude=TREE_FIELDS)
-            return services.save_role(role, reason=_("Changed through the API"))
+            return services.save_role_card(role, reason=_("Changed through the API"), **items)
         except DjangoValidationError as error:
             raise api_error(error) from None
 

@@ -238,6 +238,56 @@ def test_hr_creates_updates_and_deletes_a_role(catalogue, api):
     assert not Role.objects.filter(pk=created.pk).exists()
 
 
+def test_hr_writes_duties_requirements_skills_and_kpis_with_the_role(catalogue, api):
+    as_user(api, "hr")
+    card = {
+        "duties": [{"text": "处理夜间售前咨询"}, {"text": "登记夜间售后问题"}],
+        "skills": [{"text": "打字速度每分钟60字以上"}],
+        "kpis": [{"name": "咨询转化率", "weight": "60", "target": "≥ 40%"}, {"name": "响应时间", "weight": "40"}],
+        "requirement": {"experience_text": "半年以上客服经验", "education_level": "high_school"},
+    }
+    response = api.post("/api/v1/roles/", new_role_data(**card), format="json")
+    assert response.status_code == 201, response.json()
+    url = response.json()["url"]
+    shown = api.get(url).json()
+    assert [d["text"] for d in shown["duties"]] == ["处理夜间售前咨询", "登记夜间售后问题"]
+    assert [d["order"] for d in shown["duties"]] == [1, 2]
+    assert [s["text"] for s in shown["skills"]] == ["打字速度每分钟60字以上"]
+    assert [(k["name"], k["weight"]) for k in shown["kpis"]] == [("咨询转化率", "60.00"), ("响应时间", "40.00")]
+    assert shown["requirement"]["experience_text"] == "半年以上客服经验"
+
+    # A list sent replaces the stored one; one left out is kept.
+    response = api.patch(url, {"duties": [{"text": "只做售后"}], "requirement": None}, format="json")
+    assert response.status_code == 200, response.json()
+    shown = api.get(url).json()
+    assert [d["text"] for d in shown["duties"]] == ["只做售后"]
+    assert [s["text"] for s in shown["skills"]] == ["打字速度每分钟60字以上"]
+    assert len(shown["kpis"]) == 2
+    assert shown["requirement"] is None
+
+    # A body read from the API can be sent back unchanged.
+    assert api.put(url, shown, format="json").status_code == 200
+    assert api.get(url).json()["duties"] == shown["duties"]
+
+
+def test_bad_card_items_are_400s_naming_the_field_and_change_nothing(catalogue, api):
+    as_user(api, "hr")
+    url = f"/api/v1/roles/{role_id('store-cs')}/"
+    before = api.get(url).json()
+    for body, field in [
+        ({"kpis": [{"name": "甲", "weight": "70"}, {"name": "乙", "weight": "40"}]}, "kpis"),
+        ({"kpis": [{"name": "甲", "weight": "-1"}]}, "kpis"),
+        ({"duties": [{"text": ""}]}, "duties"),
+        ({"duties": [{"text": "x", "colour": "red"}]}, "duties"),
+        ({"duties": "not a list"}, "duties"),
+        ({"requirement": {"education_level": "phd"}}, "requirement"),
+    ]:
+        response = api.patch(url, body, format="json")
+        assert response.status_code == 400, (body, response.content[:300])
+        assert field in response.json(), response.json()
+    assert api.get(url).json() == before
+
+
 def test_changing_the_superior_moves_the_role_in_the_tree(catalogue, api):
     as_user(api, "hr")
     target = role_id("warehouse-supervisor")
