@@ -22,4 +22,7 @@ class RolesConfig(AppConfig):
     verbose_name = _("Role catalogue")
 
     def ready(self):
+        from . import signals
+
         post_migrate.connect(ensure_groups, sender=self)
+        signals.connect()

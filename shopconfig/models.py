@@ -1,5 +1,6 @@
 """The shop profile and the company-wide pay-policy defaults (one row each)."""
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -54,6 +55,10 @@ class ShopProfile(SingletonModel):
     def __str__(self):
         return self.company_name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        CatalogueRevision.bump()  # the public-catalogue switch decides what visitors see
+
 
 class PayPolicy(SingletonModel):
     """Defaults a new pay scheme starts from (the seed's 绩效考核制度)."""
@@ -96,3 +101,32 @@ class PayPolicy(SingletonModel):
 
     def __str__(self):
         return str(_("pay policy defaults"))
+
+
+class CatalogueRevision(models.Model):
+    """Changes, in the same transaction, with every write to the catalogue's roles or the shop profile.
+
+    Large read-only answers (the API's role tree) are kept in each process per revision, so a
+    request only checks this one row. A random token rather than a counter: a rolled-back
+    transaction may bring an old value back, but never one that stood for other data.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("catalogue revision")
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current(cls):
+        token = cls.objects.filter(pk=1).values_list("token", flat=True).first()
+        return token or cls.bump()
+
+    @classmethod
+    def bump(cls):
+        token = uuid.uuid4()
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.update_or_create(pk=1, defaults={"token": token})
+        return token

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from roles import services
 from roles.models import PayScheme, Role
 from shopconfig.models import PayPolicy, ShopProfile
 from tests.factories import make_hr_user, make_manager, make_role, make_user, tree_text
@@ -484,3 +487,33 @@ def test_visitors_see_the_reference_pay_range_only_when_the_shop_publishes_it(ca
     detail = api.get(f"/api/v1/roles/{role_id('cs-supervisor')}/").json()
     assert detail["pay_min"] == "2200.00"
     assert not {"base_salary", "pay_scheme", "performance_bonus_amount"} & detail.keys()
+
+
+def test_the_tree_is_built_once_per_catalogue_change(catalogue, api):
+    as_user(api, "hr")
+
+    def titles():
+        return {row["slug"]: row["title"] for row in api.get("/api/v1/tree/").json()}
+
+    assert titles()["store-cs"] == "店铺客服"
+    with CaptureQueriesContext(connection) as queries:
+        titles()
+    assert not any("roles_role" in q["sql"] for q in queries.captured_queries)  # answered from the copy
+
+    cs = Role.objects.get(slug="store-cs")
+    cs.title = "网店客服"
+    cs.save()
+    assert titles()["store-cs"] == "网店客服"
+    services.move_role(cs.pk, role_id("store-manager"))
+    assert next(r for r in api.get("/api/v1/tree/").json() if r["slug"] == "store-cs")["parent"] == role_id(
+        "store-manager"
+    )
+    extra = make_role("夜班客服", parent=cs, slug="night-cs")
+    assert titles()["night-cs"] == "夜班客服"
+    services.delete_role(extra.pk)
+    assert "night-cs" not in titles()
+
+    api.force_authenticate(None)
+    assert "store-manager" in {row["slug"] for row in api.get("/api/v1/tree/").json()}
+    ShopProfile.objects.update_or_create(pk=1, defaults={"public_catalogue": False})
+    assert api.get("/api/v1/tree/").json() == []
