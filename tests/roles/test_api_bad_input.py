@@ -108,7 +108,9 @@ def test_a_superior_that_would_make_a_cycle_is_refused_and_changes_nothing(api):
             ("parent", api.put(url, {**api.get(url).json(), "parent": value}, format="json")),
             (
                 "target",
-                api.post(f"/api/v1/roles/{manager.pk}/move/", {"target": value, "position": "first-child"}, format="json"),
+                api.post(
+                    f"/api/v1/roles/{manager.pk}/move/", {"target": value, "position": "first-child"}, format="json"
+                ),
             ),
         ):
             assert_names(response, field)
