@@ -27,7 +27,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from roles import permissions
 from roles.exports.pdf import PDF_CONTENT_TYPE, PdfError, describe, jd_context, jd_roles, render_pdf, safe_filename
-from roles.models import Role
+from roles.models import Role, with_live_content
 from shopconfig.downloads import atomic_write, file_download
 from shopconfig.models import ShopProfile
 
@@ -78,7 +78,8 @@ def build_handbook(target, *, language, with_pay=False, root_slug="", progress=N
             if root is None:
                 raise HandbookError(_("There is no published role “%(slug)s”.") % {"slug": root_slug})
             roles = published.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
-        printed = jd_roles(roles, published, with_pay)
+        # The public reads a role under review or being edited in its live (approved) version.
+        printed = with_live_content(jd_roles(roles, published, with_pay), visible=published, see_pay=with_pay)
         if not printed:
             raise HandbookError(_("There are no published roles to put in the handbook."))
         for role in printed:

@@ -29,7 +29,7 @@ def nearest_visible_parents(rows):
 
 
 QUERY_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "department_id", "grade_id", "headcount", "filled",
-                "status", "department__name", "department__color", "grade__name")  # fmt: skip
+                "status", "live_version_id", "department__name", "department__color", "grade__name")  # fmt: skip
 # The wire format: one array per role, in tree order (a tenth of the size of one object per role).
 COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft"]
 
@@ -39,9 +39,12 @@ def chart_data(roles, dotted_pairs):
     rows = list(staffed(roles).order_by("tree_id", "lft").values_list(*QUERY_FIELDS))
     parents = nearest_visible_parents(row[:4] for row in rows)
     departments, grades, out = {}, {}, []
-    published = Role.Status.PUBLISHED
-    for role_id, _t, _l, _r, slug, title, dept_id, grade_id, headcount, filled, status, dept, color, grade in rows:
-        out.append([role_id, parents[role_id], slug, title, dept_id, grade_id, headcount, filled, status != published])
+    published, being_edited = Role.Status.PUBLISHED, (Role.Status.DRAFT, Role.Status.IN_REVIEW)
+    for role_id, _t, _l, _r, slug, title, dept_id, grade_id, headcount, filled, *state, dept, color, grade in rows:
+        status, live = state
+        # "draft": not public. A published role being edited stays public in its live version.
+        public = status == published or (status in being_edited and live is not None)
+        out.append([role_id, parents[role_id], slug, title, dept_id, grade_id, headcount, filled, not public])
         departments[str(dept_id)] = {"name": dept, "color": color or "#4e79a7"}  # JSON object keys are text
         grades[str(grade_id)] = grade
     return {

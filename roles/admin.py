@@ -3,15 +3,20 @@
 from django import http
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules, services
+from . import permissions, rules, services, workflow
 from .exports.pdf import download_selected_pdf
+from .forms import TransitionForm
+from .lint_admin import ComplianceFindingsMixin
 from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
 
 
@@ -73,8 +78,17 @@ class RequirementInline(admin.StackedInline):
     can_delete = False
 
 
+# action in the URL: (button label, statuses it starts from, who may press it)
+WORKFLOW_ACTIONS = {
+    "submit": (gettext_lazy("Submit for review"), workflow.SUBMIT_FROM, permissions.can_edit),
+    "publish": (gettext_lazy("Publish"), workflow.PUBLISH_FROM, permissions.can_publish),
+    "archive": (gettext_lazy("Archive"), workflow.ARCHIVE_FROM, permissions.can_edit),
+    "draft": (gettext_lazy("Back to draft"), workflow.BACK_TO_DRAFT_FROM, permissions.can_edit),
+}
+
+
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
+class RoleAdmin(ComplianceFindingsMixin, SimpleHistoryAdmin, DraggableMPTTAdmin):
     list_display = ("tree_actions", "indented_title", "code", "department", "grade", "headcount", "status")
     list_display_links = ("indented_title",)
     list_select_related = ("department", "grade")
@@ -87,7 +101,7 @@ class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "code", "department", "grade", "parent", "dotted_line_superiors", "status"]},
+            {"fields": ["title", "slug", "code", "department", "grade", "parent", "dotted_line_superiors", "workflow"]},
         ),
         (gettext_lazy("main responsibility"), {"fields": ["summary"]}),
         (gettext_lazy("staffing and pay range"), {"fields": ["headcount", "shifts", "pay_min", "pay_max", "benefits"]}),
@@ -112,7 +126,108 @@ class RoleAdmin(SimpleHistoryAdmin, DraggableMPTTAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        if change:
+            workflow.prepare_edit(obj)
         services.save_role(obj, reason=_("Edited in the admin") if change else _("Created in the admin"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and workflow.after_edit(form.instance.pk, request.user):
+            self.message_user(
+                request,
+                _(
+                    "The job description is a draft again; the public keeps reading the published version "
+                    "until the changes are approved."
+                ),
+                messages.WARNING,
+            )
+
+    # ------------------------------------------------------------------ review and approval
+
+    @admin.display(description=gettext_lazy("status"))
+    def workflow(self, obj):
+        """Status, live version and the buttons for the moves this user may make from here."""
+        if obj is None or obj.pk is None:
+            return _("New roles start as drafts.")
+        parts = [format_html("<strong>{}</strong>", obj.get_status_display())]
+        if obj.live_version_id:
+            number = obj.live_version.number
+            parts.append(format_html(" · {}", _("the public reads version %(n)d") % {"n": number}))
+        buttons = [
+            format_html(
+                '<a class="button" href="{}">{}</a>', reverse("admin:roles_role_workflow", args=[obj.pk, name]), label
+            )
+            for name, (label, allowed_from, may) in WORKFLOW_ACTIONS.items()
+            if obj.status in allowed_from and hasattr(obj, "viewer") and may(obj.viewer)
+        ]
+        history = format_html('<a href="{}">{}</a>', reverse("roles:history", args=[obj.slug]), _("Version history"))
+        return format_html(
+            '{}<p class="workflow-actions">{} {}</p>',
+            format_html_join("", "{}", ((part,) for part in parts)),
+            format_html_join(" ", "{}", ((button,) for button in buttons)),
+            history,
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "workflow"]
+
+    def get_object(self, request, object_id, from_field=None):
+        role = super().get_object(request, object_id, from_field)
+        if role is not None:
+            role.viewer = request.user  # the workflow panel offers only the moves this user may make
+        return role
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="roles_role_workflow",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def workflow_view(self, request, object_id, action):
+        """Confirm one move with a comment (and, to publish, the effective date), then make it."""
+        role = self.get_object(request, object_id)
+        if role is None or action not in WORKFLOW_ACTIONS:
+            raise http.Http404
+        label, _allowed_from, may = WORKFLOW_ACTIONS[action]
+        if not may(request.user):
+            raise PermissionDenied
+        form = TransitionForm(
+            request.POST or None, comment_required=action == "submit", ask_effective_date=action == "publish"
+        )
+        if request.method == "POST" and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            try:
+                if action == "publish":
+                    version = workflow.publish(role.pk, request.user, form.cleaned_data["effective_date"], comment)
+                    message = _("Version %(n)d is published.") % {"n": version.number}
+                elif action == "submit":
+                    version = workflow.submit_for_review(role.pk, request.user, comment)
+                    message = _("Version %(n)d is waiting for approval.") % {"n": version.number}
+                else:
+                    {"archive": workflow.archive, "draft": workflow.back_to_draft}[action](
+                        role.pk, request.user, comment
+                    )
+                    message = _("The role is now %(status)s.") % {
+                        "status": Role.objects.get(pk=role.pk).get_status_display()
+                    }
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, message, messages.SUCCESS)
+                return http.HttpResponseRedirect(reverse("admin:roles_role_change", args=[role.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": role,
+            "title": f"{label}: {role}",
+            "action_label": label,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/roles/role/workflow.html", context)
 
     def delete_model(self, request, obj):
         services.delete_role(obj.pk)

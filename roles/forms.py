@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import paycalc
@@ -75,3 +76,31 @@ class PayCalculatorForm(forms.Form):
         except ValueError as error:
             self.add_error(None, str(error))
             return None
+
+
+class TransitionForm(forms.Form):
+    """Why a job description changes status; publishing also says from which date it applies."""
+
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    effective_date = forms.DateField(
+        label=_("effective date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def __init__(self, *args, comment_required=False, ask_effective_date=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = comment_required
+        if ask_effective_date:
+            self.fields["effective_date"].initial = timezone.localdate()
+        else:
+            del self.fields["effective_date"]
+
+
+class RestoreForm(forms.Form):
+    """Restore an earlier version of a job description into its working copy."""
+
+    version = forms.TypedChoiceField(label=_("version"), coerce=int)
+    comment = forms.CharField(label=_("why"), max_length=2000)
+
+    def __init__(self, *args, numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [(n, n) for n in numbers]

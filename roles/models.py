@@ -1,9 +1,13 @@
 """The role catalogue: departments, grades, shifts, pay schemes and the role tree."""
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -20,6 +24,34 @@ def money_field(verbose_name, **kwargs):
     kwargs.setdefault("null", True)
     kwargs.setdefault("blank", True)
     return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, validators=NON_NEGATIVE, **kwargs)
+
+
+# Role fields a version stores as they are (text) or as exact decimal text; see Role.snapshot().
+SNAPSHOT_TEXT_FIELDS = (
+    "title", "slug", "code", "summary", "benefits", "work_location", "authority", "internal_relations",
+    "external_relations", "working_conditions", "review_cycle", "career_path", "source",
+)  # fmt: skip
+SNAPSHOT_DECIMAL_FIELDS = ("pay_min", "pay_max", "base_salary", "performance_bonus_amount", "commission_rate")
+REQUIREMENT_FIELDS = (
+    "experience_years", "experience_text", "education_level", "education_text", "majors", "physical", "other",
+)  # fmt: skip
+
+
+def _text(value):
+    """A Decimal as exact text for JSON; None stays None."""
+    return None if value is None else str(value)
+
+
+def _decimal(text):
+    from decimal import Decimal
+
+    return None if text in (None, "") else Decimal(text)
+
+
+def _requirement_data(requirement):
+    data = {name: getattr(requirement, name) for name in REQUIREMENT_FIELDS}
+    data["experience_years"] = _text(requirement.experience_years)
+    return data
 
 
 class Department(models.Model):
@@ -238,7 +270,16 @@ class PerformanceTier(models.Model):
 
 class RoleQuerySet(TreeQuerySet):
     def published(self):
-        return self.filter(status=Role.Status.PUBLISHED)
+        """Roles the public may read: published ones, and those being edited or reviewed while an
+        approved version stays live (the public then reads that version). Archived roles never."""
+        being_edited = [Role.Status.DRAFT, Role.Status.IN_REVIEW]
+        return self.filter(Q(status=Role.Status.PUBLISHED) | Q(status__in=being_edited, live_version__isnull=False))
+
+    def with_snapshot_relations(self):
+        """Everything Role.snapshot() reads, in a fixed number of queries."""
+        return self.select_related(
+            "department", "department__parent", "grade", "parent", "pay_scheme", "requirement"
+        ).prefetch_related("duties", "skills", "kpis", "shifts", "dotted_line_superiors")
 
     def with_card_relations(self):
         """Everything a list of role cards shows, without a query per row."""
@@ -273,7 +314,9 @@ class Role(MPTTModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
         PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
 
     title = models.CharField(_("title"), max_length=100)
     slug = models.SlugField(
@@ -332,6 +375,16 @@ class Role(MPTTModel):
     prepared_on = models.DateField(_("prepared on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     source = models.TextField(_("source"), blank=True, help_text=_("Where this description came from."))
+    live_version = models.ForeignKey(
+        "RoleVersion",
+        verbose_name=_("live version"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The approved version the public reads while the working copy is edited or reviewed."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -343,6 +396,7 @@ class Role(MPTTModel):
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
+        permissions = [("publish_role", _("Can approve and publish job descriptions"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pay_min__isnull=True) | Q(pay_max__isnull=True) | Q(pay_min__lte=F("pay_max")),
@@ -375,6 +429,49 @@ class Role(MPTTModel):
             "career_path",
         ]
         return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in names]
+
+    @property
+    def is_public(self):
+        """Whether the public may read this role (in its live version when the working copy is not published)."""
+        if self.status == self.Status.PUBLISHED:
+            return True
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW) and self.live_version_id is not None
+
+    @property
+    def shows_live_version(self):
+        """Whether the public reads the live version instead of this working copy."""
+        return self.status != self.Status.PUBLISHED and self.is_public
+
+    def snapshot(self):
+        """The job description as plain JSON data: what a version stores.
+
+        Related rows are read through `.all()`, so `with_snapshot_relations()` makes this free of
+        queries. Decimals are kept as text (exact), dates as ISO text; department, grade, shifts
+        and the pay scheme by name or code, superiors by slug.
+        """
+        requirement = getattr(self, "requirement", None)
+        data = {name: getattr(self, name) for name in SNAPSHOT_TEXT_FIELDS}
+        data.update(
+            department=self.department.name,
+            # .parent, not .parent_id: a version read back as a role (as_role) has unsaved departments.
+            department_parent=self.department.parent.name if self.department.parent is not None else "",
+            grade=self.grade.name,
+            parent=self.parent.slug if self.parent_id else None,
+            dotted_line_superiors=sorted(boss.slug for boss in self.dotted_line_superiors.all()),
+            headcount=self.headcount,
+            shifts=[shift.name for shift in sorted(self.shifts.all(), key=lambda s: (s.order, s.name))],
+            pay_scheme=self.pay_scheme.code if self.pay_scheme_id else None,
+            prepared_on=self.prepared_on.isoformat() if self.prepared_on else None,
+            requirement=None if requirement is None else _requirement_data(requirement),
+            duties=[duty.text for duty in self.duties.all()],
+            skills=[skill.text for skill in self.skills.all()],
+            kpis=[
+                {"name": k.name, "weight": _text(k.weight), "target": k.target, "measurement": k.measurement}
+                for k in self.kpis.all()
+            ],
+        )
+        data.update({name: _text(getattr(self, name)) for name in SNAPSHOT_DECIMAL_FIELDS})
+        return data
 
     def descendant_ids(self):
         """Ids below this role, read from the database (fresh, not the cached tree fields)."""
@@ -472,6 +569,158 @@ class KPI(OrderedItem):
 
     def __str__(self):
         return self.name
+
+
+class RoleVersion(models.Model):
+    """One recorded state of a job description: submitted for review, published or restored.
+
+    Versions are never rewritten, except that publishing fills in who approved it, when, and from
+    which date it applies. The snapshot holds the content (Role.snapshot()); the role's place in
+    the tree is recorded for reference but is not part of what a version restores.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted for review")
+        PUBLISHED = "published", _("published directly")
+        RESTORED = "restored", _("restored")
+
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    snapshot = models.JSONField(_("content"))
+    comment = models.TextField(_("comment"), blank=True)
+    restored_from = models.ForeignKey(
+        "self",
+        verbose_name=_("restored from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approval_comment = models.TextField(_("approval comment"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "-number"]
+        verbose_name = _("job description version")
+        verbose_name_plural = _("job description versions")
+        constraints = [models.UniqueConstraint(fields=["role", "number"], name="role_version_number_unique")]
+
+    def __str__(self):
+        return f"{self.role_id} v{self.number}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    def as_role(self, role, *, dotted_line_superiors=(), pay_scheme=None):
+        """An unsaved Role showing this version's content, for the job-description templates.
+
+        `role` is the stored role: its id and tree fields are kept (the page's reporting line
+        and subordinates come from today's tree). Related rows are put in the prefetch caches,
+        so `.duties.all()` and the rest run no query. `dotted_line_superiors` are the visible
+        Role rows of the snapshot's slugs; `pay_scheme` the current scheme of its code, if shown.
+        """
+        data = self.snapshot
+        shown = Role(
+            pk=role.pk,
+            parent_id=role.parent_id,
+            tree_id=role.tree_id,
+            lft=role.lft,
+            rght=role.rght,
+            level=role.level,
+            status=Role.Status.PUBLISHED,
+            headcount=data["headcount"],
+            prepared_on=datetime.date.fromisoformat(data["prepared_on"]) if data["prepared_on"] else None,
+            created_at=role.created_at,
+            updated_at=self.published_at or self.created_at,
+            **{name: data[name] for name in SNAPSHOT_TEXT_FIELDS},
+            **{name: _decimal(data[name]) for name in SNAPSHOT_DECIMAL_FIELDS},
+        )
+        parent_department = Department(name=data["department_parent"]) if data["department_parent"] else None
+        shown.department = Department(name=data["department"], parent=parent_department)
+        shown.grade = Grade(name=data["grade"])
+        shown.pay_scheme = pay_scheme
+        shown.version = self
+        requirement = None
+        if data["requirement"] is not None:
+            values = dict(data["requirement"], experience_years=_decimal(data["requirement"]["experience_years"]))
+            requirement = Requirement(role=shown, **values)
+        Role.requirement.related.set_cached_value(shown, requirement)
+        shown._prefetched_objects_cache = {
+            "duties": _loaded(Duty, [Duty(order=i, text=t) for i, t in enumerate(data["duties"], 1)]),
+            "skills": _loaded(Skill, [Skill(order=i, text=t) for i, t in enumerate(data["skills"], 1)]),
+            "kpis": _loaded(
+                KPI, [KPI(order=i, **dict(k, weight=_decimal(k["weight"]))) for i, k in enumerate(data["kpis"], 1)]
+            ),
+            "shifts": _loaded(Shift, [Shift(name=name, order=i) for i, name in enumerate(data["shifts"])]),
+            "dotted_line_superiors": _loaded(Role, list(dotted_line_superiors)),
+        }
+        return shown
+
+
+def _loaded(model, rows):
+    """A queryset that already holds `rows`, as a prefetch leaves it: iterating it runs no query."""
+    queryset = model._default_manager.none()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def with_live_content(roles, *, visible, see_pay=False):
+    """The roles as the public reads them: a role whose working copy is not the published one is
+    replaced by an unsaved copy showing its live version (see RoleVersion.as_role).
+
+    Tree-derived attributes the callers set (visible_children, superior, depth) are carried over.
+    Costs one query for the live versions, one for their dotted-line superiors and, with
+    `see_pay`, one for their pay schemes, whatever the number of roles; none when no role needs it.
+    """
+    roles = list(roles)
+    swapped = [role for role in roles if role.shows_live_version]
+    if not swapped:
+        return roles
+    versions = RoleVersion.objects.in_bulk([role.live_version_id for role in swapped])
+    slugs = {slug for v in versions.values() for slug in v.snapshot["dotted_line_superiors"]}
+    bosses = {r.slug: r for r in visible.filter(slug__in=slugs).order_by("tree_id", "lft")} if slugs else {}
+    schemes = {}
+    codes = {v.snapshot["pay_scheme"] for v in versions.values()} - {None}
+    if see_pay and codes:
+        schemes = {s.code: s for s in PayScheme.objects.filter(code__in=codes).prefetch_related("tiers")}
+    shown = []
+    for role in roles:
+        if role.shows_live_version:
+            version = versions[role.live_version_id]
+            data = version.snapshot
+            copy = version.as_role(
+                role,
+                dotted_line_superiors=[boss for slug, boss in bosses.items() if slug in data["dotted_line_superiors"]],
+                pay_scheme=schemes.get(data["pay_scheme"]),
+            )
+            for name in ("visible_children", "superior", "depth"):
+                if hasattr(role, name):
+                    setattr(copy, name, getattr(role, name))
+            copy.jd_requirement = getattr(copy, "requirement", None)
+            role = copy
+        shown.append(role)
+    return shown
 
 
 # Registered here, after the MPTT class exists: simple-history's in-class

@@ -12,6 +12,16 @@ def can_see_internal(user):
     return user.is_authenticated and user.has_perm("roles.view_role")
 
 
+def can_edit(user):
+    """HR: changes job descriptions, submits them for review, archives and restores them."""
+    return user.is_authenticated and user.has_perm("roles.change_role")
+
+
+def can_publish(user):
+    """HR managers (and administrators): approve and publish job descriptions."""
+    return user.is_authenticated and user.has_perm("roles.publish_role")
+
+
 def can_see_pay(user):
     """Pay schemes, amounts and KPI weights are internal."""
     return user.is_authenticated and user.has_perm("roles.view_payscheme")

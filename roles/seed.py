@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import services
+from . import services, workflow
 from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
@@ -140,5 +140,7 @@ def _load_role(r, departments, grades, shifts, schemes, update, report):
         )
         for i, k in enumerate(r["kpis"], 1)
     )
+    # A published seed role is version 1 (or a new version after --update), approved by nobody.
+    workflow.publish_loaded(role, comment=_("Loaded from the seed data"))
     report.count("role", created)
     return role

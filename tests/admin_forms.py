@@ -17,7 +17,7 @@ def change_form_data(response):
     """The admin form and all its inlines as a browser would post them unchanged."""
     data = {}
     _field_values(response.context["adminform"].form, data)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):  # none on simple-history's version page
         formset = inline.formset
         _field_values(formset.management_form, data)
         for form in formset.forms:

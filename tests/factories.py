@@ -5,7 +5,7 @@ import itertools
 from django.contrib.auth.models import Group, User
 
 from roles import services
-from roles.apps import HR_GROUP, MANAGER_GROUP
+from roles.apps import HR_GROUP, HR_MANAGER_GROUP, MANAGER_GROUP
 from roles.models import Department, Grade, Role
 
 _seq = itertools.count(1)
@@ -47,6 +47,11 @@ def make_hr_user(username="hr"):
 
 def make_manager(username="manager"):
     return make_user(username, group=MANAGER_GROUP, staff=True)
+
+
+def make_hr_manager(username="hr-manager"):
+    """An HR manager: edits like HR and may also approve and publish job descriptions."""
+    return make_user(username, group=HR_MANAGER_GROUP, staff=True)
 
 
 def tree_text(roles=None):

@@ -30,7 +30,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from shopconfig.downloads import download
 
 from .. import permissions
-from ..models import Role
+from ..models import Role, with_live_content
 from ..rules import plain_number
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -140,7 +140,8 @@ class Audience:
 
 
 def department_label(department):
-    if department.parent_id:
+    # .parent rather than .parent_id: a live version's department (RoleVersion.as_role) is unsaved.
+    if department.parent is not None:
         return f"{department.parent.name} · {department.name}"
     return department.name
 
@@ -725,6 +726,8 @@ def role_docx(request, slug):
     visible = permissions.visible_roles(request.user)
     role = get_object_or_404(visible.with_job_description(visible, audience.see_pay), slug=slug)
     reporting_line = list(role.get_ancestors().filter(pk__in=visible.values("pk")))
+    if not audience.internal:  # the public reads the live version
+        role = with_live_content([role], visible=visible, see_pay=audience.see_pay)[0]
     card = RoleCard(
         role,
         superior=reporting_line[-1] if reporting_line else None,
@@ -759,7 +762,10 @@ def catalogue_roles(user, audience):
 
 def catalogue_xlsx(request):
     audience = Audience.of(request)
-    columns, rows = catalogue_rows(catalogue_roles(request.user, audience), audience)
+    roles = catalogue_roles(request.user, audience)
+    if not audience.internal:  # the public reads the live versions
+        roles = with_live_content(roles, visible=permissions.visible_roles(request.user), see_pay=audience.see_pay)
+    columns, rows = catalogue_rows(roles, audience)
     title = _("Role duties breakdown")
     content = catalogue_workbook(columns, rows, title=title, author=request.shop.company_name)
     return download(content, f"{safe_filename(title)}.xlsx", XLSX_TYPE)

@@ -31,6 +31,7 @@ from shopconfig.downloads import download
 from shopconfig.models import ShopProfile
 
 from .. import permissions
+from ..models import with_live_content
 from ..treecheck import nearest_visible_ancestors
 
 logger = logging.getLogger(__name__)
@@ -342,6 +343,8 @@ def role_pdf(request, slug):
     roles = jd_roles(visible.filter(slug=slug), visible, permissions.can_see_pay(request.user))
     if not roles:
         raise Http404
+    if not permissions.can_see_internal(request.user):  # the public reads the live version
+        roles = with_live_content(roles, visible=visible, see_pay=permissions.can_see_pay(request.user))
     role = roles[0]
     try:
         content = render_roles_pdf(
