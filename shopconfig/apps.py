@@ -8,3 +8,6 @@ class ShopconfigConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the start-up checks)
+        from .security import connect_signals
+
+        connect_signals()

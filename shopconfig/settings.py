@@ -1,9 +1,12 @@
 """Settings for RoleAtlas, configured by environment variables (see README.md)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,7 +22,11 @@ def env_bool(name, default):
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 # The fallback key is only for local development: production must set its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY.strip() in ("", DEVELOPMENT_SECRET_KEY):
+    # Sessions, password-reset links and signed values would be forgeable by anyone who read this file.
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a long random value when DJANGO_DEBUG=0.")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
@@ -39,14 +46,20 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "shopconfig",
     "roles",
     "orgchart",
 ]
 
 MIDDLEWARE = [
+    # First, so a database outage in any layer below becomes a 503 page (shopconfig/outage.py).
+    "shopconfig.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shopconfig.security.session_idle_middleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -55,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shopconfig.middleware.shop_profile_middleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shopconfig.urls"
@@ -82,6 +97,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A persistent connection that died while idle (database restarted) is replaced, not reused.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -95,6 +112,62 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---------------------------------------------------------------- logins, sessions, HTTPS headers
+# README.md ("Production") lists the variables read here.
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "shopconfig.auth.OneQueryModelBackend",
+]
+# django-axes: 5 failed logins for one username from one address lock that pair out (HTTP 429).
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# Attempts during a lockout do not extend it, so "try again in 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shopconfig.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "shopconfig.security.request_client_ip"
+# Reverse proxies in front of the app that append to X-Forwarded-For (1 behind one nginx);
+# with 0 the connecting address is the client's, and the header is ignored as forgeable.
+ROLEATLAS_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
+# Idle timeout: a session unused this long is gone on the server (and its cookie expires);
+# shopconfig.security.session_idle_middleware renews it at most once a minute while in use.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
+
+# HTTPS only in production (DJANGO_DEBUG=0); the development server speaks plain HTTP.
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets this header itself (nginx: proxy_set_header X-Forwarded-Proto $scheme).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from our own files (no inline script anywhere, Swagger UI included); inline
+# styles are allowed because the chart library and the admin's tree indentation set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -115,10 +188,39 @@ LOGOUT_REDIRECT_URL = "roles:list"
 
 MPTT_ADMIN_LEVEL_INDENT = 20
 
-# Span of control above which the structure check warns (used by later lint rules).
-ROLEATLAS_MAX_SPAN = int(os.environ.get("ROLEATLAS_MAX_SPAN", "10"))
+# Span of control (direct subordinate roles) above which the job-description lint warns.
+ROLE_LINT_MAX_SPAN = int(os.environ.get("ROLE_LINT_MAX_SPAN", "10"))
+
+# Largest job-description file (or pasted text) the import reads, in bytes; bigger ones are refused unread.
+ROLE_IMPORT_MAX_BYTES = int(os.environ.get("ROLE_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files from the app server. Development and tests read them from the
+# source folders; production serves what `collectstatic` (make serve) compressed and hashed.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# Logins (success, failure, lockout) go to stderr with username, address and time, never a
+# password: shopconfig/security.py writes them from Django's and django-axes' signals.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "security": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s", "datefmt": "%Y-%m-%dT%H:%M:%S%z"}
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "security"}},
+    "loggers": {
+        "roleatlas.security": {"handlers": ["stderr"], "level": "INFO"},
+        "axes": {"handlers": ["stderr"], "level": "WARNING"},
+        # One line per request answered 503 while the database is unreachable (shopconfig/outage.py).
+        "roleatlas.outage": {"handlers": ["stderr"], "level": "WARNING"},
+    },
+}
 
 # Background work (the handbook): django-tasks with its database backend; run
 # `python manage.py db_worker` beside the web server (make run does).

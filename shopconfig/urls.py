@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from orgchart import chartfile, handbook
 from roles.exports import office
+from roles.importer import views as role_import
 
 admin.site.site_header = _("RoleAtlas administration")
 admin.site.site_title = _("RoleAtlas")
@@ -24,8 +25,11 @@ urlpatterns = [
     path("orgchart/", include("orgchart.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs, which would otherwise take it; admin_view asks for a staff login.
+    path("admin/roles/import/", admin.site.admin_view(role_import.import_roles), name="role-import"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("roles.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: no inline script for the CSP to allow.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

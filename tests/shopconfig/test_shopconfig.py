@@ -49,8 +49,8 @@ def test_ensure_admin_creates_the_account_and_prints_how_to_log_in(db, monkeypat
 
 
 def test_the_admin_home_is_in_chinese_by_default_and_english_on_request(db, client):
-    User.objects.create_superuser("root", password="pw-Secret-123")
-    client.login(username="root", password="pw-Secret-123")
+    # force_login: django-axes' backend needs the request that Client.login() does not pass.
+    client.force_login(User.objects.create_superuser("root", password="pw-Secret-123"))
     assert "岗位目录" in client.get("/admin/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
     assert "Role catalogue" in client.get("/admin/").content.decode()
