@@ -56,8 +56,12 @@ class ShopProfile(SingletonModel):
         return self.company_name
 
     def save(self, *args, **kwargs):
+        # The public-catalogue switch decides what visitors see. A first row that keeps the
+        # catalogue public changes nothing (no row means public): pages create it on first use.
+        changes_visibility = not self._state.adding or not self.public_catalogue
         super().save(*args, **kwargs)
-        CatalogueRevision.bump()  # the public-catalogue switch decides what visitors see
+        if changes_visibility:
+            CatalogueRevision.bump()
 
 
 class PayPolicy(SingletonModel):

@@ -245,7 +245,8 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
             "prepared_on",
             "updated_at",
         ]
-        read_only_fields = ["level", "updated_at"]
+        # Status changes go through review and approval (roles.workflow, buttons in the admin).
+        read_only_fields = ["level", "status", "updated_at"]
         extra_kwargs = {name: {"help_text": PAY_NOTE} for name in ROLE_PAY_FIELDS} | {
             "source": {"help_text": INTERNAL_NOTE}
         }

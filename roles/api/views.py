@@ -18,8 +18,8 @@ from rest_framework.reverse import reverse
 from shopconfig.models import PayPolicy
 from shopconfig.revision_cache import cached
 
-from .. import paycalc, permissions, services
-from ..models import Department, Grade, PayScheme, Role
+from .. import paycalc, permissions, services, workflow
+from ..models import Department, Grade, PayScheme, Role, with_live_content
 from ..treecheck import nearest_visible_ancestors
 from ..views import search_filter
 from . import serializers as s
@@ -65,7 +65,7 @@ def money(value):
             OpenApiParameter("department", str, description=gettext_lazy("Department code (its teams are included).")),
             OpenApiParameter("grade", str, description=gettext_lazy("Grade code.")),
             OpenApiParameter(
-                "status", str, enum=["draft", "published"], description=gettext_lazy("Draft or published.")
+                "status", str, enum=Role.Status.values, description=gettext_lazy("Review status, e.g. published.")
             ),
         ],
     ),
@@ -143,6 +143,17 @@ class RoleViewSet(viewsets.ModelViewSet):
             roles = roles.filter(status=role_status)
         return roles.order_by("tree_id", "lft")
 
+    def retrieve(self, request, *args, **kwargs):
+        """Readers who may not see internal data read the approved version of a role being edited."""
+        role = self.get_object()
+        if not permissions.can_see_internal(request.user):
+            [shown] = with_live_content([role], visible=self.visible(), see_pay=permissions.can_see_pay(request.user))
+            if shown is not role:
+                # Ids of today's catalogue, as the tree endpoint and the filters use them.
+                shown.department, shown.grade = role.department, role.grade
+            role = shown
+        return Response(self.get_serializer(role).data)
+
     def fresh(self, pk):
         return self.get_queryset().get(pk=pk)
 
@@ -155,13 +166,18 @@ class RoleViewSet(viewsets.ModelViewSet):
             items["requirement"] = requirement
             items["clear_requirement"] = requirement is None
         role = instance if instance is not None else Role()
+        if role.pk:
+            workflow.prepare_edit(role)  # keeps what the public reads if the role is published
         for name, value in data.items():
             setattr(role, name, value)
         try:
             role.full_clean(exclude=TREE_FIELDS)
-            return services.save_role_card(role, reason=_("Changed through the API"), **items)
+            services.save_role_card(role, reason=_("Changed through the API"), **items)
         except DjangoValidationError as error:
             raise api_error(error) from None
+        if instance is not None:
+            workflow.after_edit(role.pk, self.request.user)
+        return role
 
     def perform_create(self, serializer):
         serializer.instance = self.fresh(self.write(serializer).pk)
