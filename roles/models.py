@@ -572,7 +572,7 @@ class KPI(OrderedItem):
 
 
 class RoleVersion(models.Model):
-    """One recorded state of a job description: submitted for review, published or restored.
+    """One recorded state of a job description: imported, submitted for review, published or restored.
 
     Versions are never rewritten, except that publishing fills in who approved it, when, and from
     which date it applies. The snapshot holds the content (Role.snapshot()); the role's place in
@@ -583,6 +583,7 @@ class RoleVersion(models.Model):
         SUBMITTED = "submitted", _("submitted for review")
         PUBLISHED = "published", _("published directly")
         RESTORED = "restored", _("restored")
+        IMPORTED = "imported", _("imported")
 
     role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))

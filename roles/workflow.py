@@ -119,6 +119,13 @@ def _approve(version, user, effective_date, comment=""):
     return version
 
 
+def record_import(role_id, user, comment):
+    """An import created or changed this draft: a version keeps what the document said."""
+    with transaction.atomic():
+        role = _locked(role_id)
+        return _record(role, RoleVersion.Kind.IMPORTED, _working_copy(role_id), user, comment)
+
+
 def submit_for_review(role_id, user, comment):
     """HR sends the working copy for approval: a new version, the role in review."""
     _require(permissions.can_edit(user))

@@ -35,7 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from .. import services
+from .. import services, workflow
 from ..models import KPI, Department, Duty, Grade, Requirement, Role, Skill
 from . import fields as values
 
@@ -106,6 +106,10 @@ def import_cards(cards, *, user=None, dry_run=False, source=""):
     with services.tree_lock():
         outcomes = [importer.card(card) for card in cards]
         importer.link_superiors(outcomes)
+        for outcome in outcomes:
+            if outcome.action in (CREATED, UPDATED):
+                comment = _("Imported from %(source)s") % {"source": importer.source}
+                workflow.record_import(outcome.role.pk, importer.user, comment)
         if dry_run:
             transaction.set_rollback(True)
     return ImportResult(outcomes=outcomes, dry_run=dry_run)
