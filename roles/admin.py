@@ -87,8 +87,18 @@ WORKFLOW_ACTIONS = {
 }
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin; its revert form saves without asking for the change permission
+    (upstream issue #529), so a reader with view access only is refused here."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Role)
-class RoleAdmin(ComplianceFindingsMixin, SimpleHistoryAdmin, DraggableMPTTAdmin):
+class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
     list_display = ("tree_actions", "indented_title", "code", "department", "grade", "headcount", "status")
     list_display_links = ("indented_title",)
     list_select_related = ("department", "grade")
@@ -176,6 +186,14 @@ class RoleAdmin(ComplianceFindingsMixin, SimpleHistoryAdmin, DraggableMPTTAdmin)
         if role is not None:
             role.viewer = request.user  # the workflow panel offers only the moves this user may make
         return role
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A revert saves the role like an edit (save_model) but skips save_related: a published
+        role reverted to an earlier save must go back to draft like any other edit."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            workflow.after_edit(object_id, request.user)
+        return response
 
     def get_urls(self):
         urls = [
@@ -279,7 +297,7 @@ class TierInline(admin.TabularInline):
 
 
 @admin.register(PayScheme)
-class PaySchemeAdmin(SimpleHistoryAdmin):
+class PaySchemeAdmin(HistoryAdmin):
     list_display = ("name", "formula", "attendance_bonus_rate", "has_commission", "warning_enabled")
     inlines = [TierInline]
     search_fields = ("name", "formula")
