@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from .. import services, workflow
-from ..models import KPI, Department, Duty, Grade, Requirement, Role, Skill
+from ..models import KPI, Department, Grade, Requirement, Role
 from . import fields as values
 
 UNASSIGNED_DEPARTMENT = "未分配部门"
@@ -246,9 +246,12 @@ class _Importer:
             source=self._source_note(card, notes),
             **_role_values(card),
         )
-        self._save(role, _("Imported from %(source)s") % {"source": self.source})
-        Requirement.objects.create(role=role, **_requirement_values(card))
-        _replace_items(role, card)
+        self._save(
+            role,
+            _("Imported from %(source)s") % {"source": self.source},
+            requirement=_requirement_values(card),
+            **_card_items(card),
+        )
         return role
 
     def _update(self, role, card, grade, notes):
@@ -267,15 +270,18 @@ class _Importer:
             setattr(role, name, value)
         role.grade = grade
         role.source = self._source_note(card, notes)
-        self._save(role, _("Updated by an import from %(source)s") % {"source": self.source})
-        Requirement.objects.update_or_create(role=role, defaults=requirement)
-        _replace_items(role, card)
+        self._save(
+            role,
+            _("Updated by an import from %(source)s") % {"source": self.source},
+            requirement=requirement,
+            **_card_items(card),
+        )
         return True
 
-    def _save(self, role, reason):
+    def _save(self, role, reason, **card_parts):
         if self.user is not None:
             role._history_user = self.user
-        services.save_role(role, reason=reason)
+        services.save_role_card(role, reason=reason, **card_parts)
 
     def _source_note(self, card, notes):
         lines = [_("Imported from %(source)s.") % {"source": self.source}, *notes]
@@ -381,18 +387,13 @@ def _items_differ(role, card):
     return bool(card.kpis) and list(role.kpis.values_list("name", "measurement")) != _kpi_rows(card)
 
 
-def _replace_items(role, card):
-    """The card's duties, skills and KPIs replace the role's; a list the card leaves empty is kept."""
-    for model, items in ((Duty, card.duties), (Skill, card.skills)):
-        if items:
-            model.objects.filter(role=role).delete()
-            model.objects.bulk_create(model(role=role, order=i, text=text) for i, text in enumerate(items, 1))
-    if card.kpis:
-        KPI.objects.filter(role=role).delete()
-        KPI.objects.bulk_create(
-            KPI(role=role, order=i, name=name, measurement=measurement)
-            for i, (name, measurement) in enumerate(_kpi_rows(card), 1)
-        )
+def _card_items(card):
+    """The card's duties, skills and KPIs as save_role_card takes them; a list the card leaves empty is kept."""
+    return {
+        "duties": [{"text": text} for text in card.duties] or None,
+        "skills": [{"text": text} for text in card.skills] or None,
+        "kpis": [{"name": name, "measurement": measurement} for name, measurement in _kpi_rows(card)] or None,
+    }
 
 
 def _unique_code(model, name, fallback):
