@@ -12,9 +12,7 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,11 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCRATCH = Path(tempfile.mkdtemp())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopconfig.settings")
+from bench.serving import free_port, production_like_env, start_server, stop_server, wait_until_up  # noqa: E402
+
 # Also given to the server explicitly: importing bench.pages_bench points DATABASE_URL elsewhere.
 SERVER_ENV = {
     "DATABASE_URL": f"sqlite:///{SCRATCH}/api.sqlite3",
-    "DJANGO_DEBUG": "0",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    **production_like_env(),
 }
 os.environ.update(SERVER_ENV)
 
@@ -42,7 +42,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from bench.pages_bench import build_catalogue, free_port  # noqa: E402
+from bench.pages_bench import build_catalogue  # noqa: E402
 from roles.apps import HR_GROUP  # noqa: E402
 from roles.models import Role  # noqa: E402
 
@@ -67,72 +67,6 @@ def prepare():
     count = Role.objects.count()
     connection.close()  # the server's workers open their own connections
     return token, specialist.pk, count
-
-
-def start_server(port):
-    """gunicorn in its own process group, so the master and its workers can be stopped together."""
-    log = open(SCRATCH / "gunicorn.log", "wb")  # closed by stop_server
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "shopconfig.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--error-logfile",
-            "-",
-            "--no-control-socket",  # gunicorn 27 would otherwise open one under ~/.gunicorn/
-        ],
-        cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    server.log = log
-    return server
-
-
-def stop_server(server):
-    """SIGTERM to the master (it stops its workers), SIGKILL to the group if that takes too long."""
-    try:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(5)
-        for _ in range(50):  # the workers leave with their master; make sure none lingers
-            try:
-                os.killpg(server.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
-        else:
-            os.killpg(server.pid, signal.SIGKILL)
-    finally:
-        server.log.close()
-
-
-def wait_until_up(server, port, headers):
-    for _ in range(300):
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited with {server.returncode}:\n{(SCRATCH / 'gunicorn.log').read_text()}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/tree/", headers=headers)
-            status = conn.getresponse().status
-            conn.close()
-            if status == 200:
-                return
-            sys.exit(f"GET /api/v1/tree/ answered {status}; server log in {SCRATCH}")
-        except OSError:
-            time.sleep(0.1)
-    sys.exit("gunicorn did not answer within 30 s")
 
 
 def load(port, method, path, body, headers, count):
@@ -189,10 +123,10 @@ def main():
         ),
     ]
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, {**os.environ, **SERVER_ENV}, SCRATCH / "gunicorn.log", WORKERS)
     results = {}
     try:
-        wait_until_up(server, port, headers)
+        wait_until_up(server, port, "/api/v1/tree/", headers)
         print(
             f"{count} roles, SQLite, DEBUG off; gunicorn {WORKERS} sync workers on loopback, {CLIENTS} client threads, "
             f"{REQUESTS} requests per endpoint after {WARMUP} warm-up (client-side latency, as HR with a token)"

@@ -6,7 +6,6 @@ Prints median time over BENCH_REPEAT requests through the views, the Python heap
 
 import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -17,9 +16,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopconfig.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/exports.sqlite3"
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))  # production settings refuse the default
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
+from bench.serving import production_like_env  # noqa: E402
+
+for _name, _value in production_like_env().items():
+    os.environ.setdefault(_name, _value)
 
 import django  # noqa: E402
 

@@ -6,7 +6,6 @@ database named by BENCH_DATABASE_URL, which it empties). Prints one table per si
 
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopconfig.settings")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/pages.sqlite3"
-os.environ.setdefault("DJANGO_DEBUG", "0")
+from bench.serving import free_port, production_like_env  # noqa: E402
+
+for _name, _value in production_like_env().items():
+    os.environ.setdefault(_name, _value)
 
 import django  # noqa: E402
 
@@ -127,13 +129,6 @@ def browser_first_draw(base_url, repeat=7):
             after_response.append(response_end)
         browser.close()
     return statistics.median(after_data[1:]), statistics.median(after_response[1:])
-
-
-def free_port():
-    """A loopback port nobody listens on (a leftover server would serve another database)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

@@ -1,10 +1,11 @@
-"""Every role write changes the catalogue revision, in its transaction (see shopconfig.revision_cache)."""
+"""Every write to a role or a pay scheme changes the catalogue revision, in its transaction
+(see shopconfig.revision_cache)."""
 
 from django.db.models.signals import post_delete, post_save
 
 from shopconfig.models import CatalogueRevision
 
-from .models import Role
+from .models import PayScheme, PerformanceTier, Role
 
 
 def bump_revision(sender, **kwargs):
@@ -12,5 +13,6 @@ def bump_revision(sender, **kwargs):
 
 
 def connect():
-    for signal in (post_save, post_delete):
-        signal.connect(bump_revision, sender=Role, dispatch_uid=f"roles-revision-{signal}")
+    for model in (Role, PayScheme, PerformanceTier):
+        for signal in (post_save, post_delete):
+            signal.connect(bump_revision, sender=model, dispatch_uid=f"revision-{model.__name__}-{id(signal)}")

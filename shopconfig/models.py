@@ -108,9 +108,9 @@ class PayPolicy(SingletonModel):
 
 
 class CatalogueRevision(models.Model):
-    """Changes, in the same transaction, with every write to the catalogue's roles or the shop profile.
+    """Changes, in the same transaction, with every write to a role, a pay scheme or the shop profile.
 
-    Large read-only answers (the API's role tree) are kept in each process per revision, so a
+    Large read-only answers (the API's role tree, a role's pay rules) are kept in each process per revision, so a
     request only checks this one row. A random token rather than a counter: a rolled-back
     transaction may bring an old value back, but never one that stood for other data.
     """

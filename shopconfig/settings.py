@@ -96,7 +96,8 @@ WSGI_APPLICATION = "shopconfig.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # Connections are kept between requests (opening one costs more than a small API call).
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         # A persistent connection that died while idle (database restarted) is replaced, not reused.
         conn_health_checks=True,
     )
@@ -199,7 +200,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # source folders; production serves what `collectstatic` (make serve) compressed and hashed.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-if not DEBUG:
+# DJANGO_STATIC_MANIFEST=0 keeps the plain storage with DEBUG off (benchmarks without collectstatic).
+if not DEBUG and env_bool("DJANGO_STATIC_MANIFEST", True):
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

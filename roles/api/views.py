@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -154,6 +154,22 @@ class RoleViewSet(viewsets.ModelViewSet):
             role = shown
         return Response(self.get_serializer(role).data)
 
+    def pay_subject(self, pk):
+        """The role with its pay scheme and tiers, read once per catalogue revision (pay-estimate is
+        called for many months of one role; the revision changes with roles and pay schemes)."""
+
+        def load():
+            roles = self.visible().select_related("pay_scheme").prefetch_related("pay_scheme__tiers")
+            try:
+                return get_object_or_404(roles, pk=pk)
+            except Http404:
+                return None
+
+        role = cached(("pay-subject", str(pk), permissions.can_see_internal(self.request.user)), load)
+        if role is None:
+            raise Http404
+        return role
+
     def fresh(self, pk):
         return self.get_queryset().get(pk=pk)
 
@@ -217,9 +233,7 @@ class RoleViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path="pay-estimate", permission_classes=[CanSeePay])
     def pay_estimate(self, request, pk=None):
-        role = get_object_or_404(
-            self.visible().select_related("pay_scheme").prefetch_related("pay_scheme__tiers"), pk=pk
-        )
+        role = self.pay_subject(pk)
         serializer = s.PayEstimateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

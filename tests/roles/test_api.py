@@ -534,3 +534,20 @@ def test_api_edits_of_a_published_role_wait_for_approval_and_visitors_read_the_l
     assert shown["status"] == "published"
     assert shown["duties"] == live["duties"] and shown["department"] == live["department"]
     assert "store-cs" in {r["slug"] for r in all_results(api, "/api/v1/roles/")}
+
+
+def test_pay_estimate_follows_changes_to_the_role_and_its_pay_scheme(catalogue, api):
+    as_user(api, "manager")
+    url = f"/api/v1/roles/{role_id('store-cs')}/pay-estimate/"
+    month = {**ESTIMATE, "performance_score": "75"}
+    assert api.post(url, month, format="json").json()["performance_bonus"] == "700.80"  # 80 % of 876
+    cs = Role.objects.get(slug="store-cs")
+    cs.performance_bonus_amount = Decimal("1000.00")
+    cs.save()
+    assert api.post(url, month, format="json").json()["performance_bonus"] == "800.00"
+    tier = cs.pay_scheme.tiers.get(min_score=70)
+    tier.rate = Decimal("0.50")
+    tier.save()
+    assert api.post(url, month, format="json").json()["performance_bonus"] == "500.00"
+    services.delete_role(make_role("临时岗位", parent=cs).pk)  # an unrelated write changes nothing
+    assert api.post(url, month, format="json").json()["performance_bonus"] == "500.00"
