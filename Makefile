@@ -7,7 +7,7 @@ RUN_PACKAGES := gettext nodejs fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 l
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run test test-postgres lint messages check-tree bench clean
+.PHONY: install install-test run serve test test-postgres lint messages check-tree bench loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,9 @@ install-test:
 
 ## The org chart's browser libraries: exact versions from package-lock.json (npm registry, install
 ## time only), copied to static/vendor/ so the pages load nothing from the internet.
+# The source map too: collectstatic's hashed names rewrite the reference to it, and fail when it is missing.
 VENDOR_FILES := node_modules/d3/dist/d3.min.js node_modules/d3-flextree/build/d3-flextree.min.js \
+	node_modules/d3-flextree/build/d3-flextree.min.js.map \
 	node_modules/d3-org-chart/build/d3-org-chart.min.js
 .PHONY: vendor
 vendor: static/vendor/.installed
@@ -50,6 +52,16 @@ run: install
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Production: migrate, collect the static files (WhiteNoise serves them), start the export worker and
+## gunicorn with WEB_CONCURRENCY workers (default 2) on BIND (default 127.0.0.1:$PORT, PORT default 8000).
+## Set DJANGO_DEBUG=0 and the variables of README.md "Production" first.
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn shopconfig.wsgi --workers $${WEB_CONCURRENCY:-2} --bind $${BIND:-127.0.0.1:$${PORT:-8000}}
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -86,3 +98,10 @@ bench: install-test
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/tree_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pages_bench.py; \
 	else echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL figures skipped."; fi
+
+## Load and fault tests (not part of `make test`; about three minutes): 30 clients against gunicorn and a
+## private PostgreSQL for LOAD_SECONDS (default 60) s, then again with PostgreSQL stopped for 10 s in the
+## middle. Needs PostgreSQL's server programs (Debian: postgresql-15); exits non-zero when a target is missed.
+## The fault test runs even when the load test fails; the target fails if either does.
+loadtest: install-test
+	$(BIN)/python bench/loadtest.py; load=$$?; $(BIN)/python bench/faulttest.py && exit $$load
