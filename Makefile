@@ -54,14 +54,14 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Production: migrate, collect the static files (WhiteNoise serves them), start the export worker and
-## gunicorn with WEB_CONCURRENCY workers (default 2) on BIND (default 127.0.0.1:$PORT, PORT default 8000).
+## gunicorn with WEB_CONCURRENCY workers (default 2 × cores + 1, gunicorn's advice) on BIND (default 127.0.0.1:$PORT, PORT default 8000).
 ## Set DJANGO_DEBUG=0 and the variables of README.md "Production" first.
 serve: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn shopconfig.wsgi --workers $${WEB_CONCURRENCY:-2} --bind $${BIND:-127.0.0.1:$${PORT:-8000}}
+	$(BIN)/gunicorn shopconfig.wsgi --workers $${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} --bind $${BIND:-127.0.0.1:$${PORT:-8000}}
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
