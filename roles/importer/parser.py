@@ -98,6 +98,12 @@ _TITLE_PREFIX_BEFORE = re.compile(rf"(?:职位职能|职位名称|岗位名称|[
 _UNKNOWN_HEADING = re.compile(
     rf"(?:^|(?<=[\n。!!;;]))[ ]*(?:[{CN_DIGITS}]{{1,3}}[、.．][ ]*)?(?P<word>[{CJK}A-Za-z]{{2,8}})[ ]*[::]"
 )
+# An unknown heading alone on its line, as Word copies a table's label cell: "\n薪资标准\n底薪3000元".
+# Only words that end like a heading, so a title line ("店长") or a short duty stays what it is.
+_UNKNOWN_LINE_HEADING = re.compile(
+    rf"(?:^|(?<=\n))[ ]*(?:[{CN_DIGITS}]{{1,3}}[、.．][ ]*)?"
+    rf"(?P<word>[{CJK}]{{0,6}}(?:标准|待遇|福利|配置|时间|条件|地点|环境|备注|说明|薪资|薪酬|工资|考核))[ ]*(?=\n)"
+)
 _STRONG_LEFT = set("\n 。!!;;??::))】」")
 _PUNCTUATION = re.compile(r"[。!!;;??::,,、()()\[\]【】=<>《》“”\"]")
 _TITLE_SUFFIXES = ("岗位说明书", "职位说明书", "说明书", "岗位职责", "职位描述", "职责描述", "岗位", "职位")
@@ -534,11 +540,12 @@ def _strict_headings(text, begin, end):
             if not _COLON_THEN_FIRST_ITEM.match(text, match.end(), end):
                 continue
         found.append(_Heading(start, after.end(), WORD_FIELD[word], word))
-    for match in _UNKNOWN_HEADING.finditer(text, begin, end):
-        word = match.group("word")
-        if _HEADING_RE.fullmatch(word):
-            continue
-        found.append(_Heading(match.start(), match.end(), "unknown", word))
+    for pattern in (_UNKNOWN_HEADING, _UNKNOWN_LINE_HEADING):
+        for match in pattern.finditer(text, begin, end):
+            word = match.group("word")
+            if _HEADING_RE.fullmatch(word):
+                continue
+            found.append(_Heading(match.start(), match.end(), "unknown", word))
     return found
 
 

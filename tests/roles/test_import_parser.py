@@ -192,6 +192,16 @@ def test_unknown_headings_are_kept_with_their_text():
     assert [(u.heading, u.text) for u in card.unrecognised] == [("参考薪资", "2200-5000元")]
 
 
+def test_an_unknown_heading_alone_on_its_line_as_word_copies_a_table_is_kept():
+    text = (
+        "直播运营职责描述\n部门\n电子商务部\n职级\n专员\n职责\n1、策划每周直播内容\n身体要求\n身体健康\n"
+        "薪资标准\n底薪3000元+提成\n店长\n"
+    )
+    card = one_card(text)
+    assert card.physical == "身体健康"
+    assert [(u.heading, u.text) for u in card.unrecognised] == [("薪资标准", "底薪3000元+提成店长")]
+
+
 def test_kpis_are_read_under_their_heading():
     text = "二.客服主管职责:1.客服工作流程与规范的制订。\n\n2.客服日常工作管理与考核。\n\n考核:1.管理考核:(客服工作质量考核,流程与规范制订、落实情况考核)2.排班完成及运转正常考核3.咨询转化率考核三.物流主管职责:1.负责仓库及物流的管理"
     cards = parse_cards(text).cards
