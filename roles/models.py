@@ -686,11 +686,12 @@ def _loaded(model, rows):
     return queryset
 
 
-def with_live_content(roles, *, visible, see_pay=False):
+def with_live_content(roles, *, visible, see_pay=False, keep=()):
     """The roles as the public reads them: a role whose working copy is not the published one is
     replaced by an unsaved copy showing its live version (see RoleVersion.as_role).
 
-    Tree-derived attributes the callers set (visible_children, superior, depth) are carried over.
+    Tree-derived attributes the callers set (visible_children, superior, depth) are carried over,
+    and the attributes named in `keep` (e.g. department and parent, which a list groups and links by).
     Costs one query for the live versions, one for their dotted-line superiors and, with
     `see_pay`, one for their pay schemes, whatever the number of roles; none when no role needs it.
     """
@@ -715,7 +716,7 @@ def with_live_content(roles, *, visible, see_pay=False):
                 dotted_line_superiors=[boss for slug, boss in bosses.items() if slug in data["dotted_line_superiors"]],
                 pay_scheme=schemes.get(data["pay_scheme"]),
             )
-            for name in ("visible_children", "superior", "depth"):
+            for name in ("visible_children", "superior", "depth", *keep):
                 if hasattr(role, name):
                     setattr(copy, name, getattr(role, name))
             copy.jd_requirement = getattr(copy, "requirement", None)

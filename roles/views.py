@@ -56,11 +56,15 @@ def role_list(request):
         roles = roles.filter(grade__code=grade)
     roles = roles.order_by("department__order", "department__name", "tree_id", "lft")
     page = Paginator(roles, ROLES_PER_PAGE).get_page(request.GET.get("page"))
+    internal = permissions.can_see_internal(request.user)
+    shown = page.object_list
+    if not internal:  # a role being edited shows its approved title and summary, under today's department
+        shown = with_live_content(shown, visible=permissions.visible_roles(request.user), keep=("department", "parent"))
     return render(
         request,
         "roles/role_list.html",
         {
-            "roles": page.object_list,
+            "roles": shown,
             "page": page,
             "page_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
             "query": query,
@@ -68,7 +72,7 @@ def role_list(request):
             "grades": Grade.objects.all(),
             "selected_department": department,
             "selected_grade": grade,
-            "internal": permissions.can_see_internal(request.user),
+            "internal": internal,
             "show_pay_range": permissions.can_see_pay_range(request.user, request.shop),
         },
     )

@@ -28,6 +28,8 @@ from .permissions import CanSeeInternal, CanSeePay, CatalogueAccess
 # A cycle is bad input (400 under the field that names the superior); these are conflicts with the tree's state.
 TREE_CONFLICTS = {"has_subordinates", "in_use"}
 TREE_FIELDS = ["lft", "rght", "tree_id", "level"]
+# What a visitor's copy of a role being edited keeps from today's catalogue (see with_live_content).
+PLACEMENT = ("department", "grade", "parent")
 
 
 class Conflict(exceptions.APIException):
@@ -143,15 +145,21 @@ class RoleViewSet(viewsets.ModelViewSet):
             roles = roles.filter(status=role_status)
         return roles.order_by("tree_id", "lft")
 
+    def list(self, request, *args, **kwargs):
+        """Visitors read the approved title, grade and summary of a role being edited."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if not permissions.can_see_internal(request.user):
+            page = with_live_content(page, visible=self.visible(), keep=PLACEMENT)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         """Readers who may not see internal data read the approved version of a role being edited."""
         role = self.get_object()
         if not permissions.can_see_internal(request.user):
-            [shown] = with_live_content([role], visible=self.visible(), see_pay=permissions.can_see_pay(request.user))
-            if shown is not role:
-                # Ids of today's catalogue, as the tree endpoint and the filters use them.
-                shown.department, shown.grade = role.department, role.grade
-            role = shown
+            # Department and grade ids of today's catalogue, as the tree endpoint and the filters use them.
+            [role] = with_live_content(
+                [role], visible=self.visible(), see_pay=permissions.can_see_pay(request.user), keep=PLACEMENT
+            )
         return Response(self.get_serializer(role).data)
 
     def pay_subject(self, pk):

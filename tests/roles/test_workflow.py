@@ -201,6 +201,23 @@ def test_the_public_reads_the_published_version_while_hr_edits_a_draft(store_cs,
     assert any(OLD_DUTY in str(cell) for cell in row) and not any(NEW_DUTY in str(cell) for cell in row)
 
 
+def test_lists_show_visitors_the_approved_title_of_a_role_being_edited(store_cs, hr, client):
+    client_for(client, hr)
+    data = change_form_data(client.get(change_url(store_cs)))
+    data["title"] = "网店客服(待审)"
+    assert client.post(change_url(store_cs), data).status_code == 302
+    assert "网店客服(待审)" in client.get("/roles/").content.decode()  # staff read the working copy
+
+    client.logout()
+    page = client.get("/roles/").content.decode()
+    assert "店铺客服" in page and "待审" not in page
+    assert page.count("/roles/store-cs/") == 1  # still listed once, under its department
+    api_titles = [r["title"] for r in client.get("/api/v1/roles/?page_size=500").json()["results"]]
+    assert "店铺客服" in api_titles and "网店客服(待审)" not in api_titles
+    [api_role] = [r for r in client.get("/api/v1/roles/").json()["results"] if r["slug"] == "store-cs"]
+    assert api_role["department"] == store_cs.department_id and api_role["parent"] == store_cs.parent_id
+
+
 def test_a_role_under_review_stays_public_in_its_live_version(store_cs, hr, client):
     edit_first_duty_in_the_admin(client_for(client, hr), store_cs, NEW_DUTY)
     submit(store_cs, hr)
