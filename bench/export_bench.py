@@ -16,10 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopconfig.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/exports.sqlite3"
-from bench.serving import production_like_env  # noqa: E402
+from bench.serving import use_production_like_env  # noqa: E402
 
-for _name, _value in production_like_env().items():
-    os.environ.setdefault(_name, _value)
+use_production_like_env()
 
 import django  # noqa: E402
 

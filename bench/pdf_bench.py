@@ -17,10 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopconfig.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/pdf.sqlite3"
-from bench.serving import production_like_env  # noqa: E402
+from bench.serving import use_production_like_env  # noqa: E402
 
-for _name, _value in production_like_env().items():
-    os.environ.setdefault(_name, _value)
+use_production_like_env()
 
 import django  # noqa: E402
 

@@ -30,6 +30,12 @@ def production_like_env():
     }
 
 
+def use_production_like_env():
+    """Point this process at production_like_env(), keeping what the caller's environment already sets."""
+    for name, value in production_like_env().items():
+        os.environ.setdefault(name, value)
+
+
 def free_port():
     """A loopback port nobody listens on (a leftover server would serve another database)."""
     with socket.socket() as probe:
