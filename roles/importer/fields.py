@@ -80,8 +80,8 @@ def split_kpi(text):
     return text, ""
 
 
-# The ladder of DESIGN.md, with the seed's levels: the grade a word names when the catalogue has
-# no grade of that name yet (运营总监 → 总监, created at level 60).
+# The seed's grade ladder (总监 > 经理/店长 > 主管 > 专员 > 员) with its levels: the grade a word
+# names when the catalogue has no grade of that name yet (运营总监 → 总监, created at level 60).
 RANKS = {"总经理": 70, "总监": 60, "经理": 50, "店长": 50, "主管": 40, "专员": 30, "员": 20}
 
 

@@ -15,7 +15,7 @@ from roles.importer import fields
 from roles.importer.errors import JobDescriptionImportError, NotAJobDescription
 from roles.importer.parser import CARD_MARK, CIRCLED, WORD_FIELD, parse_cards, parse_list
 
-SEED_TEXT = Path(settings.BASE_DIR).parent.joinpath("shared", "seeds", "000_2ce28f968b56a5b1.txt").read_text("utf-8")
+SEED_TEXT = Path(settings.BASE_DIR, "fixtures", "seed_source_document.txt").read_text("utf-8")
 SEED_DATA = json.loads(Path(settings.BASE_DIR, "fixtures", "seed.json").read_text("utf-8"))
 # The complete copy of 大型淘宝店铺各岗位职责描述细分表 (an earlier copy in the file breaks off at 店长).
 SECTION = SEED_TEXT[SEED_TEXT.rindex("运营总监职责描述部门电子商务部") :]
