@@ -54,7 +54,7 @@ class HandbookError(Exception):
 def org_chart_image(roles):
     """The chart of these roles as an SVG data: URL (WeasyPrint draws it as vectors), or None."""
     try:
-        from .chartfile import chart_svg
+        from .chartfile.svg import chart_svg
     except ImportError:  # the chart export is optional for the handbook
         return None
     svg = chart_svg(chart_data(roles, dotted_line_pairs()), _("Org chart"))

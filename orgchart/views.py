@@ -22,7 +22,7 @@ def html_safe_json(data):
     return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
-def _chart_roles(request):
+def chart_roles(request):
     """The visible roles, narrowed to one subtree when ?root=<slug> is given."""
     roles = permissions.visible_roles(request.user)
     root_slug = request.GET.get("root")
@@ -51,7 +51,7 @@ def chart_labels():
 
 
 def chart(request):
-    roles, root = _chart_roles(request)
+    roles, root = chart_roles(request)
     data = chart_data(roles, dotted_line_pairs())
     context = {
         "data": data,
@@ -64,7 +64,7 @@ def chart(request):
 
 
 def chart_json(request):
-    roles, _root = _chart_roles(request)
+    roles, _root = chart_roles(request)
     response = HttpResponse(html_safe_json(chart_data(roles, dotted_line_pairs())), content_type="application/json")
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from orgchart import chartfile, handbook
+from orgchart import handbook
+from orgchart.chartfile.views import chart_file
 from roles.exports import office
 from roles.importer import views as role_import
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("handbook.pdf", handbook.handbook_pdf, name="handbook"),
     path("handbook/<str:task_id>/", handbook.handbook_status, name="handbook-status"),
     path("handbook/<str:task_id>/download/", handbook.handbook_download, name="handbook-download"),
-    path("orgchart.<str:fmt>", chartfile.chart_file, name="chart-file"),
+    path("orgchart.<str:fmt>", chart_file, name="chart-file"),
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False)),
     path("roles/", include("roles.urls")),
     path("orgchart/", include("orgchart.urls")),

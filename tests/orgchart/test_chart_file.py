@@ -16,28 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from orgchart import chartfile
-from orgchart.chartfile import (
-    CARD_H,
-    CARD_W,
-    HANG_GAP,
-    HANG_INDENT,
-    LEVEL,
-    MARGIN,
-    MIN_SCALE,
-    OVERLAP,
-    PX_PER_MM,
-    ROW,
-    STACK_DX,
-    chart_pdf,
-    chart_png,
-    chart_svg,
-    connectors,
-    layout,
-    plan_pages,
-    png_scale,
-    text_width,
-)
+from orgchart.chartfile import png, scene
+from orgchart.chartfile.layout import CARD_H, CARD_W, HANG_GAP, HANG_INDENT, LEVEL, MARGIN, ROW, STACK_DX, layout
+from orgchart.chartfile.pages import MIN_SCALE, OVERLAP, PX_PER_MM, hang_size, plan_pages
+from orgchart.chartfile.pdf import chart_pdf
+from orgchart.chartfile.png import chart_png, png_scale
+from orgchart.chartfile.scene import chart_scene, connectors
+from orgchart.chartfile.svg import chart_svg
+from orgchart.chartfile.text import text_width, title_lines
 from roles.models import Role
 from tests.factories import make_manager, make_role
 from tests.pages import add_internal_data
@@ -150,7 +136,7 @@ def test_a_wide_bushy_tree_hangs_its_branches_to_fit_fewer_pages():
     nodes = [(0, None)] + [(i, 0) for i in range(1, 41)]
     nodes += [(100 * i + j, i) for i in range(1, 41) for j in range(3)]
     tidy = layout(nodes)
-    hang = chartfile.hang_size(nodes)
+    hang = hang_size(nodes)
     hung = layout(nodes, hang)
     assert hang and hung.width < tidy.width * 0.6
     assert plan_pages(hung.width, hung.height).count < plan_pages(tidy.width, tidy.height).count
@@ -169,7 +155,7 @@ def test_a_chain_of_thousands_does_not_overflow_the_stack():
 
 @given(st.text(min_size=1, max_size=120), st.integers(40, 206))
 def test_titles_are_fitted_to_the_card(title, room):
-    size, lines = chartfile._title_lines(title, room, 206)
+    size, lines = title_lines(title, room, 206)
     assert 1 <= len(lines) <= 2
     assert text_width(lines[0], size) <= room + 0.01
     if len(lines) == 2:
@@ -179,13 +165,13 @@ def test_titles_are_fitted_to_the_card(title, room):
 @given(st.lists(st.tuples(st.integers(0, 99_999), st.text(min_size=1, max_size=16)), min_size=3, max_size=3))
 def test_the_numbers_row_never_runs_off_the_card(stats):
     stats = [(str(n), label) for n, label in stats]
-    lefts, size = chartfile._stat_columns(stats)
+    lefts, size = scene._stat_columns(stats)
     rights = [
         left + text_width(d, 15) + 3 + text_width(label, size) for left, (d, label) in zip(lefts, stats, strict=True)
     ]
     assert all(right <= next_left - 8 + 0.01 for right, next_left in zip(rights, lefts[1:], strict=False))
-    assert size == 7.0 or rights[-1] <= CARD_W - chartfile.PAD_RIGHT + 0.01
-    assert chartfile._stat_columns([("1", "编制"), ("0", "在岗"), ("12", "空缺")])[1] == 11  # equal thirds
+    assert size == 7.0 or rights[-1] <= CARD_W - scene.PAD_RIGHT + 0.01
+    assert scene._stat_columns([("1", "编制"), ("0", "在岗"), ("12", "空缺")])[1] == 11  # equal thirds
 
 
 # ------------------------------------------------------------------------------------ pages
@@ -211,8 +197,8 @@ def test_png_scale_is_2x_until_the_pixel_cap():
     assert png_scale(2000, 1000) == 2
     for width, height in [(200_000, 2000), (20_000, 20_000), (1000, 100_000)]:
         scale = png_scale(width, height)
-        assert width * scale * height * scale <= chartfile.PNG_MAX_PIXELS * 1.0001
-        assert max(width, height) * scale <= chartfile.PNG_MAX_SIDE + 0.01
+        assert width * scale * height * scale <= png.PNG_MAX_PIXELS * 1.0001
+        assert max(width, height) * scale <= png.PNG_MAX_SIDE + 0.01
 
 
 # ------------------------------------------------------------------------------------ drawing, no database
@@ -297,7 +283,7 @@ def test_a_big_chart_is_tiled_over_legible_a3_pages():
     info = pdf_info(pdf)
     pages = int(info["Pages"])
     assert pages > 1 and info["Page size"] == A3_LANDSCAPE
-    plan = plan_pages(*chartfile.chart_scene(data).size)
+    plan = plan_pages(*chart_scene(data).size)
     assert pages <= plan.count and plan.scale >= MIN_SCALE  # blank pages are left out
     texts = pdf_text(pdf).split("\f")
     label = _("Page %(number)s of %(total)s · row %(row)s, column %(column)s")
