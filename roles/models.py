@@ -268,42 +268,28 @@ class PerformanceTier(models.Model):
             raise ValidationError({"max_score": _("The upper score must be above the lower score.")})
 
 
+def live_version_shown_q():
+    """Roles a reader who may not see drafts reads in their live version: being edited or reviewed
+    while an approved version stays live (the filter form of Role.shows_live_version)."""
+    return Q(status__in=[Role.Status.DRAFT, Role.Status.IN_REVIEW], live_version__isnull=False)
+
+
+def public_q():
+    """Roles the public may read: published ones, and those read in their live version.
+    Archived roles never (the filter form of Role.is_public)."""
+    return Q(status=Role.Status.PUBLISHED) | live_version_shown_q()
+
+
 class RoleQuerySet(TreeQuerySet):
     def published(self):
-        """Roles the public may read: published ones, and those being edited or reviewed while an
-        approved version stays live (the public then reads that version). Archived roles never."""
-        being_edited = [Role.Status.DRAFT, Role.Status.IN_REVIEW]
-        return self.filter(Q(status=Role.Status.PUBLISHED) | Q(status__in=being_edited, live_version__isnull=False))
+        """Roles the public may read (see public_q)."""
+        return self.filter(public_q())
 
     def with_snapshot_relations(self):
         """Everything Role.snapshot() reads, in a fixed number of queries."""
         return self.select_related(
             "department", "department__parent", "grade", "parent", "pay_scheme", "requirement"
         ).prefetch_related("duties", "skills", "kpis", "shifts", "dotted_line_superiors")
-
-    def with_card_relations(self):
-        """Everything a list of role cards shows, without a query per row."""
-        return self.select_related("department", "department__parent", "grade", "parent", "pay_scheme")
-
-    def with_job_description(self, visible, see_pay):
-        """Everything a job description shows (page, PDF, Word) in a fixed number of queries.
-
-        `visible` limits the dotted-line superiors and subordinates to roles the reader may see;
-        the pay scheme's tiers are loaded only for readers who may see pay.
-        """
-        related = [
-            "duties",
-            "skills",
-            "kpis",
-            "shifts",
-            models.Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
-            models.Prefetch(
-                "children", queryset=visible.select_related("grade").order_by("lft"), to_attr="visible_children"
-            ),
-        ]
-        if see_pay:
-            related.append("pay_scheme__tiers")
-        return self.with_card_relations().select_related("requirement").prefetch_related(*related)
 
 
 RoleManager = TreeManager.from_queryset(RoleQuerySet)
@@ -632,13 +618,14 @@ class RoleVersion(models.Model):
     def is_published(self):
         return self.published_at is not None
 
-    def as_role(self, role, *, dotted_line_superiors=(), pay_scheme=None):
-        """An unsaved Role showing this version's content, for the job-description templates.
+    def as_role(self, role, *, pay_scheme=None):
+        """An unsaved Role showing this version's content in `role`'s place in today's organisation.
 
-        `role` is the stored role: its id and tree fields are kept (the page's reporting line
-        and subordinates come from today's tree). Related rows are put in the prefetch caches,
-        so `.duties.all()` and the rest run no query. `dotted_line_superiors` are the visible
-        Role rows of the snapshot's slugs; `pay_scheme` the current scheme of its code, if shown.
+        The version gives what the job description says (title, texts, duties, requirements,
+        KPIs, shifts, pay); `role`, the stored role, gives its place: id, tree fields, department,
+        grade, headcount and dotted lines, as every chart and list shows them. Related rows are
+        put in the prefetch caches, so `.duties.all()` and the rest run no query. `pay_scheme` is
+        the current scheme of the snapshot's code, if shown.
         """
         data = self.snapshot
         shown = Role(
@@ -649,16 +636,20 @@ class RoleVersion(models.Model):
             rght=role.rght,
             level=role.level,
             status=Role.Status.PUBLISHED,
-            headcount=data["headcount"],
+            live_version_id=self.pk,
+            department_id=role.department_id,
+            grade_id=role.grade_id,
+            headcount=role.headcount,
             prepared_on=datetime.date.fromisoformat(data["prepared_on"]) if data["prepared_on"] else None,
             created_at=role.created_at,
             updated_at=self.published_at or self.created_at,
             **{name: data[name] for name in SNAPSHOT_TEXT_FIELDS},
             **{name: _decimal(data[name]) for name in SNAPSHOT_DECIMAL_FIELDS},
         )
-        parent_department = Department(name=data["department_parent"]) if data["department_parent"] else None
-        shown.department = Department(name=data["department"], parent=parent_department)
-        shown.grade = Grade(name=data["grade"])
+        if Role.department.is_cached(role):
+            shown.department = role.department
+        if Role.grade.is_cached(role):
+            shown.grade = role.grade
         shown.pay_scheme = pay_scheme
         shown.version = self
         requirement = None
@@ -673,8 +664,10 @@ class RoleVersion(models.Model):
                 KPI, [KPI(order=i, **dict(k, weight=_decimal(k["weight"]))) for i, k in enumerate(data["kpis"], 1)]
             ),
             "shifts": _loaded(Shift, [Shift(name=name, order=i) for i, name in enumerate(data["shifts"])]),
-            "dotted_line_superiors": _loaded(Role, list(dotted_line_superiors)),
         }
+        dotted = getattr(role, "_prefetched_objects_cache", {}).get("dotted_line_superiors")
+        if dotted is not None:
+            shown._prefetched_objects_cache["dotted_line_superiors"] = dotted
         return shown
 
 
@@ -684,45 +677,6 @@ def _loaded(model, rows):
     queryset._result_cache = rows
     queryset._prefetch_done = True
     return queryset
-
-
-def with_live_content(roles, *, visible, see_pay=False, keep=()):
-    """The roles as the public reads them: a role whose working copy is not the published one is
-    replaced by an unsaved copy showing its live version (see RoleVersion.as_role).
-
-    Tree-derived attributes the callers set (visible_children, superior, depth) are carried over,
-    and the attributes named in `keep` (e.g. department and parent, which a list groups and links by).
-    Costs one query for the live versions, one for their dotted-line superiors and, with
-    `see_pay`, one for their pay schemes, whatever the number of roles; none when no role needs it.
-    """
-    roles = list(roles)
-    swapped = [role for role in roles if role.shows_live_version]
-    if not swapped:
-        return roles
-    versions = RoleVersion.objects.in_bulk([role.live_version_id for role in swapped])
-    slugs = {slug for v in versions.values() for slug in v.snapshot["dotted_line_superiors"]}
-    bosses = {r.slug: r for r in visible.filter(slug__in=slugs).order_by("tree_id", "lft")} if slugs else {}
-    schemes = {}
-    codes = {v.snapshot["pay_scheme"] for v in versions.values()} - {None}
-    if see_pay and codes:
-        schemes = {s.code: s for s in PayScheme.objects.filter(code__in=codes).prefetch_related("tiers")}
-    shown = []
-    for role in roles:
-        if role.shows_live_version:
-            version = versions[role.live_version_id]
-            data = version.snapshot
-            copy = version.as_role(
-                role,
-                dotted_line_superiors=[boss for slug, boss in bosses.items() if slug in data["dotted_line_superiors"]],
-                pay_scheme=schemes.get(data["pay_scheme"]),
-            )
-            for name in ("visible_children", "superior", "depth", *keep):
-                if hasattr(role, name):
-                    setattr(copy, name, getattr(role, name))
-            copy.jd_requirement = getattr(copy, "requirement", None)
-            role = copy
-        shown.append(role)
-    return shown
 
 
 # Registered here, after the MPTT class exists: simple-history's in-class

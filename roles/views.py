@@ -14,57 +14,35 @@ from django.utils.translation import gettext as _
 from . import permissions, workflow
 from . import versions as versions_diff
 from .forms import PayCalculatorForm, RestoreForm
-from .models import Department, Grade, PayScheme, Role, RoleVersion, with_live_content
+from .models import Department, Grade, PayScheme, Role, RoleVersion
+from .reading import Audience, RoleReader
 
 ROLES_PER_PAGE = 100
-SEARCH_FIELDS = (
-    "title",
-    "code",
-    "summary",
-    "duties__text",
-    "skills__text",
-    "requirement__experience_text",
-    "requirement__education_text",
-    "requirement__majors",
-    "requirement__physical",
-    "requirement__other",
-)
 
 
-def search_filter(query):
-    """Roles whose title, duties or requirements contain every word of the query."""
-    condition = Q()
-    for word in query.split():
-        any_field = Q()
-        for field in SEARCH_FIELDS:
-            any_field |= Q(**{f"{field}__icontains": word})
-        condition &= any_field
-    return condition
-
-
-def role_list(request):
-    roles = permissions.visible_roles(request.user).with_card_relations()
-    query = request.GET.get("q", "").strip()
-    department = request.GET.get("department", "")
-    grade = request.GET.get("grade", "")
-    if query:
-        matching = Role.objects.filter(search_filter(query)).values("pk")
-        roles = roles.filter(pk__in=matching)
+def filter_by_place(roles, department="", grade=""):
+    """The list page's and the API's department filter (a department includes its teams) and grade filter."""
     if department:
         roles = roles.filter(Q(department__code=department) | Q(department__parent__code=department))
     if grade:
         roles = roles.filter(grade__code=grade)
+    return roles
+
+
+def role_list(request):
+    audience = Audience.of_request(request)
+    reader = RoleReader(audience)
+    query = request.GET.get("q", "").strip()
+    department = request.GET.get("department", "")
+    grade = request.GET.get("grade", "")
+    roles = filter_by_place(reader.search(reader.cards(), query), department, grade)
     roles = roles.order_by("department__order", "department__name", "tree_id", "lft")
     page = Paginator(roles, ROLES_PER_PAGE).get_page(request.GET.get("page"))
-    internal = permissions.can_see_internal(request.user)
-    shown = page.object_list
-    if not internal:  # a role being edited shows its approved title and summary, under today's department
-        shown = with_live_content(shown, visible=permissions.visible_roles(request.user), keep=("department", "parent"))
     return render(
         request,
         "roles/role_list.html",
         {
-            "roles": shown,
+            "roles": reader.load(page.object_list, subordinates=False),
             "page": page,
             "page_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
             "query": query,
@@ -72,27 +50,20 @@ def role_list(request):
             "grades": Grade.objects.all(),
             "selected_department": department,
             "selected_grade": grade,
-            "internal": internal,
-            "show_pay_range": permissions.can_see_pay_range(request.user, request.shop),
+            "internal": audience.see_drafts,
+            "show_pay_range": audience.see_pay_range,
         },
     )
 
 
 def role_detail(request, slug):
-    visible = permissions.visible_roles(request.user)
-    see_pay = permissions.can_see_pay(request.user)
-    internal = permissions.can_see_internal(request.user)
-    role = get_object_or_404(visible.with_job_description(visible, see_pay), slug=slug)
-    reporting_line = list(role.get_ancestors().filter(pk__in=visible.values("pk")))
+    audience = Audience.of_request(request)
+    role = RoleReader(audience).get(slug=slug)
     live_number = None
-    if role.shows_live_version:
-        # Staff read the working copy, told what the public reads; the public reads the live version.
-        if internal:
-            live_number = RoleVersion.objects.values_list("number", flat=True).get(pk=role.live_version_id)
-        else:
-            role = with_live_content([role], visible=visible, see_pay=see_pay)[0]
+    if audience.see_drafts and role.shows_live_version:  # staff are told which version the public reads
+        live_number = RoleVersion.objects.values_list("number", flat=True).get(pk=role.live_version_id)
     pay_form = pay_result = None
-    if see_pay and role.pay_scheme:
+    if audience.see_pay and role.pay_scheme:
         submitted = any(key.startswith(f"{PayCalculatorForm.prefix}-") for key in request.GET)
         pay_form = PayCalculatorForm(request.GET if submitted else None, role=role)
         pay_result = pay_form.compute() if submitted else None
@@ -102,13 +73,13 @@ def role_detail(request, slug):
         {
             "role": role,
             "requirement": getattr(role, "requirement", None),
-            "reporting_line": reporting_line,
+            "reporting_line": role.reporting_line,
             "live_number": live_number,
-            "internal": internal,
-            "see_pay": see_pay,
+            "internal": audience.see_drafts,
+            "see_pay": audience.see_pay,
             "pay_form": pay_form,
             "pay_result": pay_result,
-            "show_pay_range": permissions.can_see_pay_range(request.user, request.shop),
+            "show_pay_range": audience.see_pay_range,
         },
     )
 

@@ -1,0 +1,336 @@
+"""The one read path: these roles, as this reader sees them.
+
+Every page, export and endpoint that shows roles asks here, so the rules below hold everywhere:
+
+- `Audience`: what one reader may see (drafts, pay, the reference pay range, people's names),
+  decided once per request or export from the user and the shop profile (roles.permissions).
+- `RoleReader(audience).roles()`: the roles that reader may see at all.
+- `RoleReader.load(roles)`: those roles ready to show, in a fixed number of queries:
+  * content: a role whose working copy is not approved yet is shown to a reader who may not see
+    drafts in its live (approved) version — what the job description says comes from that
+    version; its place in the organisation (superior, department, grade, headcount, dotted
+    lines) is today's, the same for every reader and every output;
+  * links: `superior` (the nearest superior the reader may see: a hidden draft in between is
+    skipped over), `reporting_line` (every visible superior, top first), `subordinates` (the
+    visible roles whose nearest visible superior this is), `dotted_superiors` and `depth`,
+    each link as a `RoleLink` carrying the title this reader may read.
+- `RoleReader.rows(roles, fields)`: the same rules for flat rows (chart data, the API tree).
+- `RoleReader.search(roles, query)`: the search of the list page and the API.
+
+The tree is read in `_tree_rows` and contents in `_live_versions` only: "as of a date" or
+"inside a reorganisation plan" change those two, as parameters of the reader, not new loaders.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.fields.json import KT
+from django.http import Http404
+
+from . import permissions
+from .models import PayScheme, Role, RoleVersion, live_version_shown_q
+from .treecheck import nearest_visible_ancestors
+
+# ----------------------------------------------------------------------------- who reads
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What one reader may see; built once per request or export and handed to every loader."""
+
+    see_drafts: bool = False  # working copies, drafts, review status (managers, HR)
+    see_pay: bool = False  # pay schemes, amounts, KPI weights
+    see_pay_range: bool = False  # the reference pay range and benefits
+    see_people: bool = False  # names of the people in post
+    catalogue_open: bool = True  # the shop publishes its catalogue (always true for staff)
+
+    @classmethod
+    def of(cls, user, shop):
+        internal = permissions.can_see_internal(user)
+        return cls(
+            see_drafts=internal,
+            see_pay=permissions.can_see_pay(user),
+            see_pay_range=permissions.can_see_pay_range(user, shop),
+            see_people=internal,
+            catalogue_open=internal or shop.public_catalogue,
+        )
+
+    @classmethod
+    def of_request(cls, request):
+        """The request's reader, worked out once per request."""
+        audience = getattr(request, "_roleatlas_audience", None)
+        if audience is None:
+            audience = request._roleatlas_audience = cls.of(request.user, request.shop)
+        return audience
+
+    @classmethod
+    def public(cls, shop, *, with_pay=False):
+        """Any reader of the published catalogue, e.g. a handbook's; `with_pay` adds the pay sections."""
+        return cls(see_pay=with_pay, see_pay_range=with_pay or shop.show_public_pay_range)
+
+
+# ----------------------------------------------------------------------------- what a link shows
+
+
+@dataclass(frozen=True)
+class RoleLink:
+    """Another role as a job description names it (superior, subordinate, dotted line)."""
+
+    pk: int
+    slug: str
+    title: str
+
+    def __str__(self):
+        return self.title
+
+
+LINK_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "status", "live_version_id")
+
+# ----------------------------------------------------------------------------- search
+
+# What the search looks at, as lookups on the working copy; a version's snapshot is read along
+# the same paths ("duties__text": every duty's text; "requirement__majors": that requirement).
+SEARCH_FIELDS = (
+    "title",
+    "code",
+    "summary",
+    "duties__text",
+    "skills__text",
+    "requirement__experience_text",
+    "requirement__education_text",
+    "requirement__majors",
+    "requirement__physical",
+    "requirement__other",
+)
+
+
+def search_q(words):
+    """Roles whose working copy contains every word in one of the SEARCH_FIELDS."""
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in SEARCH_FIELDS:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def snapshot_texts(snapshot):
+    """The texts of a version's snapshot that SEARCH_FIELDS name."""
+    texts = []
+    for path in SEARCH_FIELDS:
+        head, _sep, tail = path.partition("__")
+        value = snapshot.get(head)
+        if head == "requirement":
+            value = (value or {}).get(tail)
+        if isinstance(value, list):
+            texts.extend(str(item) for item in value)
+        elif value:
+            texts.append(str(value))
+    return texts
+
+
+def snapshot_matches(snapshot, words):
+    """Whether every word is in one of the snapshot's searched texts (case-insensitive, like icontains)."""
+    texts = [text.casefold() for text in snapshot_texts(snapshot)]
+    return all(any(word.casefold() in text for text in texts) for word in words)
+
+
+# ----------------------------------------------------------------------------- the reader
+
+
+class RoleReader:
+    """Loads roles as one audience sees them; see the module docstring for the rules."""
+
+    def __init__(self, audience):
+        self.audience = audience
+
+    @property
+    def swaps(self):
+        """Whether roles being edited are shown in their live version (to readers who may not see drafts)."""
+        return not self.audience.see_drafts
+
+    # -- which roles
+
+    def roles(self):
+        """The roles this reader may see (a queryset to filter, order and paginate)."""
+        if self.audience.see_drafts:
+            return Role.objects.all()
+        if not self.audience.catalogue_open:
+            return Role.objects.none()
+        return Role.objects.published()
+
+    def cards(self):
+        """roles() with what a list row shows (department, grade)."""
+        return self.roles().select_related("department", "department__parent", "grade")
+
+    def job_descriptions(self):
+        """roles() with everything a job description shows (page, PDF, Word, Excel, API detail)."""
+        related = [
+            "duties",
+            "skills",
+            "kpis",
+            "shifts",
+            # Only the fields a link needs; the reader's own visibility applies.
+            _prefetch_links("dotted_line_superiors", self.roles()),
+        ]
+        roles = self.cards().select_related("requirement").prefetch_related(*related)
+        if self.audience.see_pay:
+            roles = roles.select_related("pay_scheme").prefetch_related("pay_scheme__tiers")
+        return roles
+
+    def search(self, roles, query):
+        """`roles` narrowed to those matching every word of `query` in the text this reader reads."""
+        words = query.split()
+        if not words:
+            return roles
+        matching = Role.objects.filter(search_q(words)).values("pk")
+        if not self.swaps:
+            return roles.filter(pk__in=matching)
+        # A role read in its live version is found by that version's words, not the working copy's.
+        shown_live = Role.objects.filter(live_version_shown_q())
+        live_hits = [
+            role_id
+            for role_id, snapshot in shown_live.values_list("pk", "live_version__snapshot")
+            if snapshot_matches(snapshot, words)
+        ]
+        return roles.filter(Q(pk__in=matching.exclude(live_version_shown_q())) | Q(pk__in=live_hits))
+
+    def get(self, roles=None, **lookup):
+        """One job description, loaded; 404 when this reader may not see it."""
+        roles = self.job_descriptions() if roles is None else roles
+        found = self.load(roles.filter(**lookup)[:2])
+        if len(found) != 1:
+            raise Http404
+        return found[0]
+
+    # -- loading
+
+    def load(self, roles, *, subordinates=True, depth_within=False):
+        """The roles (a queryset from roles()/cards()/job_descriptions(), or a page of it) ready to show.
+
+        Sets on each: superior, reporting_line and depth; `subordinates` unless told not to (a
+        list needs none); `dotted_superiors` when they were prefetched (job_descriptions()).
+        With `depth_within`, depth counts only superiors among these roles (a handbook's nesting).
+        """
+        roles = list(roles)
+        if not roles:
+            return roles
+        rows = self._tree_rows(roles, below=subordinates)
+        dotted = {role.pk: _prefetched(role, "dotted_line_superiors") for role in roles}
+        versions = self._live_versions(rows.values(), [boss for bosses in dotted.values() for boss in bosses or ()])
+        links = {role_id: self._link(row, versions) for role_id, row in rows.items()}
+        placed = nearest_visible_ancestors(sorted(rows.values(), key=lambda row: (row[1], row[2])))
+        below = {}
+        for role_id, (above, _depth) in placed.items():
+            if above is not None:
+                below.setdefault(above[0], []).append(links[role_id])
+        within = nearest_visible_ancestors(sorted((r.pk, r.tree_id, r.lft, r.rght) for r in roles)) if depth_within else {}
+        schemes = self._pay_schemes(roles, versions)
+        shown = []
+        for role in roles:
+            if self.swaps and role.shows_live_version:
+                version = versions[role.live_version_id]
+                role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
+            above, depth = placed[role.pk]
+            line = []
+            while above is not None:
+                line.append(links[above[0]])
+                above = placed[above[0]][0]
+            role.reporting_line = line[::-1]
+            role.superior = line[0] if line else None
+            role.depth = within[role.pk][1] if depth_within else depth
+            if subordinates:
+                role.subordinates = below.get(role.pk, [])
+            if dotted[role.pk] is not None:
+                role.dotted_superiors = [self._link(_row(boss), versions) for boss in dotted[role.pk]]
+            shown.append(role)
+        return shown
+
+    def rows(self, roles, fields):
+        """Flat rows in tree order for charts and the API tree: (id, superior id, title, *fields).
+
+        `roles` is a queryset from roles() (annotated as the caller needs); the superior is the
+        nearest one among these rows, and the title the one this reader may read.
+        """
+        rows = list(roles.order_by("tree_id", "lft").values_list(*LINK_FIELDS, *fields))
+        titles = {}
+        if self.swaps:
+            shown_live = [row[7] for row in rows if _shows_live_version(row)]
+            if shown_live:
+                titles = dict(RoleVersion.objects.filter(pk__in=shown_live).values_list("pk", KT("snapshot__title")))
+        placed = nearest_visible_ancestors(rows)
+        out = []
+        for row in rows:
+            above = placed[row[0]][0]
+            title = titles[row[7]] if self.swaps and _shows_live_version(row) else row[5]
+            out.append((row[0], above[0] if above else None, title, *row[len(LINK_FIELDS) :]))
+        return out
+
+    # -- the two places that read the organisation and the contents
+
+    def _tree_rows(self, roles, below):
+        """Link rows of the roles and of every visible superior above them; with `below`, also of
+        the visible roles whose nearest visible superior they are. One query."""
+        visible = self.roles()
+        if below and len(roles) > 1:  # many job descriptions (Excel, handbook): their whole trees
+            around = visible.filter(tree_id__in={role.tree_id for role in roles})
+        else:
+            wanted = Q()
+            for role in roles:
+                wanted |= Q(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
+            if below:
+                [role] = roles
+                # Candidates below: direct reports, and roles under a superior hidden from this
+                # reader; nearest_visible_ancestors() then finds whose nearest superior is `role`
+                # (the topmost visible role on any path down is always among the candidates).
+                hidden_parent = ~Exists(visible.filter(pk=OuterRef("parent_id")))
+                subtree = Q(tree_id=role.tree_id, lft__gt=role.lft, rght__lt=role.rght)
+                wanted |= subtree & (Q(parent_id=role.pk) | hidden_parent)
+            around = visible.filter(wanted)
+        rows = {row[0]: row for row in around.values_list(*LINK_FIELDS)}
+        for role in roles:
+            rows[role.pk] = _row(role)
+        return rows
+
+    def _live_versions(self, rows, bosses):
+        """The live versions of the roles among `rows` and `bosses` this reader reads that way, by id."""
+        if not self.swaps:
+            return {}
+        ids = {row[7] for row in rows if _shows_live_version(row)}
+        ids |= {boss.live_version_id for boss in bosses if boss.shows_live_version}
+        return RoleVersion.objects.in_bulk(ids) if ids else {}
+
+    def _pay_schemes(self, roles, versions):
+        """Today's pay schemes of the codes the shown versions name (for readers who see pay)."""
+        if not self.audience.see_pay:
+            return {}
+        codes = {
+            versions[r.live_version_id].snapshot["pay_scheme"] for r in roles if self.swaps and r.shows_live_version
+        }
+        codes.discard(None)
+        return {s.code: s for s in PayScheme.objects.filter(code__in=codes).prefetch_related("tiers")} if codes else {}
+
+    def _link(self, row, versions):
+        title = row[5]
+        if self.swaps and _shows_live_version(row):
+            title = versions[row[7]].snapshot["title"]
+        return RoleLink(row[0], row[4], title)
+
+
+def _row(role):
+    return tuple(getattr(role, "pk" if name == "id" else name) for name in LINK_FIELDS)
+
+
+def _shows_live_version(row):
+    """Role.shows_live_version for a link row."""
+    status, live_version_id = row[6], row[7]
+    return live_version_id is not None and status in (Role.Status.DRAFT, Role.Status.IN_REVIEW)
+
+
+def _prefetch_links(relation, visible):
+    return Prefetch(relation, queryset=visible.only(*LINK_FIELDS).order_by("tree_id", "lft"))
+
+
+def _prefetched(role, relation):
+    return getattr(role, "_prefetched_objects_cache", {}).get(relation)
