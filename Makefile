@@ -63,9 +63,11 @@ serve: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn shopconfig.wsgi --workers $${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} --bind $${BIND:-127.0.0.1:$${PORT:-8000}}
 
+## The layers shopconfig <- roles <- orgchart (.importlinter): a wrong import fails with the import named.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --config .importlinter --no-cache --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## The whole suite on SQLite (the embedded default).
