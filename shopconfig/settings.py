@@ -12,12 +12,30 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name, default):
-    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
-    value = os.environ.get(name)
-    if value is None:
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def parse_bool(name, value, default):
+    """A yes/no setting's text: 1/0, true/false, yes/no, on/off (any case); unset or empty gives the default.
+
+    Anything else (a typo such as "ture") stops the start-up instead of quietly meaning no.
+    """
+    if value is None or not value.strip():
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use 1/0, true/false, yes/no or on/off (any case)."
+    )
+
+
+def env_bool(name, default):
+    """Read a yes/no environment variable strictly (see parse_bool); every boolean setting uses this."""
+    return parse_bool(name, os.environ.get(name), default)
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
