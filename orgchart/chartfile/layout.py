@@ -1,4 +1,4 @@
-"""Where every card goes: the pure tree layout (no database) and the card geometry.
+"""Where every card goes: the pure tree layout (no database) and the card geometry it shares with chart.js.
 
 layout() places a forest of cards top-down: a tidy tree, leaf reports stacked in pairs
 (d3-org-chart's compact mode), and for big charts the lower branches hanging in indented columns.
@@ -7,7 +7,8 @@ layout() places a forest of cards top-down: a tidy tree, leaf reports stacked in
 import math
 from dataclasses import dataclass
 
-# The interactive chart's sizes (chart.js), in SVG user units (CSS px at 1:1).
+# The card sizes and gaps, in SVG user units (CSS px at 1:1): defined here only. The interactive
+# chart (chart.js) reads them from page_geometry(), in the chart page's #orgchart-geometry JSON.
 CARD_W, CARD_H = 236, 98
 LEVEL_GAP = 56  # from a card's bottom to its reports' row
 SIBLING_GAP = 18  # between cards with the same manager
@@ -206,3 +207,17 @@ def layout(nodes, hang=0):
     width = max(x.values()) + CARD_W + MARGIN
     height = max(y.values()) + CARD_H + MARGIN
     return Layout(x, y, children, roots, frozenset(stacked), frozenset(hanging), width, height)
+
+
+def page_geometry():
+    """The sizes the interactive chart (chart.js) lays its cards out with, as on the server."""
+    return {
+        "cardWidth": CARD_W,
+        "cardHeight": CARD_H,
+        "levelGap": LEVEL_GAP,
+        "siblingGap": SIBLING_GAP,
+        "neighbourGap": NEIGHBOUR_GAP,
+        "pairGap": PAIR_GAP,
+        "stackGap": STACK_GAP,
+        "margin": MARGIN,
+    }

@@ -1,11 +1,18 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from orgchart.chartfile.layout import page_geometry
 from orgchart.staffing import chart_nodes
 
 register = template.Library()
+
+
+@register.simple_tag
+def chart_geometry():
+    """#orgchart-geometry: the card sizes and gaps chart.js lays out with, the server layout's own."""
+    return json_script(page_geometry(), "orgchart-geometry")
 
 
 @register.simple_tag

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from orgchart.chartfile.layout import CARD_H, CARD_W, page_geometry
 from orgchart.models import Employee
 from orgchart.staffing import chart_nodes, nearest_visible_parents
 from roles.models import Role
@@ -92,6 +93,14 @@ def test_without_javascript_the_chart_page_shows_the_hierarchy_as_nested_lists(c
     assert outline.index("总经理") < outline.index("<ul>", outline.index("总经理")) < outline.index("运营总监")
     assert outline.count("<ul>") == outline.count("</ul>")
     assert '<a href="/roles/promotion-specialist/">推广专员</a>' in outline
+
+
+def test_the_chart_page_hands_chart_js_the_server_layouts_card_geometry(catalogue, client):
+    text = client.get("/orgchart/").content.decode()
+    start = text.index('<script id="orgchart-geometry" type="application/json">')
+    geometry = json.loads(text[text.index(">", start) + 1 : text.index("</script>", start)])
+    assert geometry == page_geometry()
+    assert (geometry["cardWidth"], geometry["cardHeight"]) == (CARD_W, CARD_H)
 
 
 @pytest.mark.parametrize(

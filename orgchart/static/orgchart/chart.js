@@ -3,6 +3,7 @@
  * (vendored by `make vendor`). Without JavaScript, or if drawing fails, the nested list
  * rendered by the server stays the page.
  *
+ * Card sizes and gaps come from #orgchart-geometry, the server layout's own (chartfile/layout.py).
  * Every word shown comes from #orgchart-labels, translated in the template; this file holds
  * no user-facing text. Node cards are HTML strings (d3-org-chart wants those), so they are
  * built only with the `html` tag below, which escapes every interpolated value.
@@ -17,7 +18,8 @@
   var app = document.getElementById("orgchart-app");
   var dataEl = document.getElementById("orgchart-data");
   var labelsEl = document.getElementById("orgchart-labels");
-  if (!root || !app || !dataEl || !labelsEl) return;
+  var geometryEl = document.getElementById("orgchart-geometry");
+  if (!root || !app || !dataEl || !labelsEl || !geometryEl) return;
   if (!window.d3 || typeof window.d3.OrgChart !== "function") {
     app.dataset.state = "unavailable"; // vendored libraries missing: keep the outline
     return;
@@ -27,6 +29,7 @@
   performance.mark("orgchart-data");
   var raw = JSON.parse(dataEl.textContent);
   var labels = JSON.parse(labelsEl.textContent);
+  var geometry = JSON.parse(geometryEl.textContent);
 
   // ---------------------------------------------------------------- escaping
 
@@ -138,8 +141,8 @@
   // ------------------------------------------------------------------- cards
 
   var CHART_FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
-  var CARD_W = 236;
-  var CARD_H = 98;
+  var CARD_W = geometry.cardWidth;
+  var CARD_H = geometry.cardHeight;
 
   function tooltip(n) {
     var lines = [n.title, [n.department, n.grade].filter(Boolean).join(" · ")];
@@ -264,17 +267,17 @@
     .connections(connections)
     .nodeWidth(function (d) { return d.data._virtual ? 1 : CARD_W; })
     .nodeHeight(function (d) { return d.data._virtual ? 1 : CARD_H; })
-    .childrenMargin(function (d) { return d.data._virtual ? 0 : 56; })
-    .siblingsMargin(function () { return 18; })
-    .neighbourMargin(function () { return 36; })
-    .compactMarginPair(function () { return 44; })
-    .compactMarginBetween(function () { return 22; })
+    .childrenMargin(function (d) { return d.data._virtual ? 0 : geometry.levelGap; })
+    .siblingsMargin(function () { return geometry.siblingGap; })
+    .neighbourMargin(function () { return geometry.neighbourGap; })
+    .compactMarginPair(function () { return geometry.pairGap; })
+    .compactMarginBetween(function () { return geometry.stackGap; })
     .nodeButtonWidth(function () { return 52; })
     .nodeButtonHeight(function () { return 24; })
     .nodeButtonX(function () { return -26; })
     .nodeButtonY(function () { return -12; })
     .linkYOffset(0)
-    .rootMargin(24)
+    .rootMargin(geometry.margin)
     .scaleExtent([0.04, 3])
     .minPagingVisibleNodes(function () { return Infinity; }) // no paging (its button text is not ours)
     .defaultFont(CHART_FONT) // cards set their own; a computed style here would force a layout
