@@ -302,6 +302,10 @@ class PaySchemeAdmin(HistoryAdmin):
     inlines = [TierInline]
     search_fields = ("name", "formula")
 
+    def get_changeform_initial_data(self, request):
+        """A new scheme starts from the shop's pay policy (Shop settings → pay policy defaults); the URL may preset more."""
+        return {**PayScheme.policy_defaults(), **super().get_changeform_initial_data(request)}
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):

@@ -14,6 +14,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 from simple_history import register
 
+from shopconfig.models import PayPolicy
+
 from . import rules
 
 NON_NEGATIVE = [MinValueValidator(0)]
@@ -198,6 +200,30 @@ class PayScheme(models.Model):
 
     def __str__(self):
         return self.name
+
+    # What a new scheme takes from the shop's pay policy (shopconfig.PayPolicy): the fields both have.
+    POLICY_FIELDS = (
+        "attendance_bonus_rate",
+        "attendance_incident_limit",
+        "absence_days_limit",
+        "warning_consecutive_months",
+        "warning_score",
+    )
+
+    @classmethod
+    def policy_defaults(cls):
+        """The values a new pay scheme starts from: the pay policy's (its field defaults while none is saved).
+
+        The one place of that rule: the admin's add form uses it as initial values, the API's create
+        through PaySchemeSerializer.create. Existing schemes keep their own values when the policy changes.
+        """
+        policy = PayPolicy.objects.filter(pk=1).first() or PayPolicy()
+        return {name: getattr(policy, name) for name in cls.POLICY_FIELDS}
+
+    @classmethod
+    def from_policy(cls, **values):
+        """An unsaved scheme with the policy's defaults; `values` set the rest (name, code…) or override them."""
+        return cls(**{**cls.policy_defaults(), **values})
 
     def rules(self, role=None):
         """This scheme as the pay engine's PayRules; a role's own commission rate overrides the default.

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import PayPolicy, ShopProfile
 
@@ -13,5 +14,13 @@ class SingletonAdmin(admin.ModelAdmin):
         return False
 
 
+class PayPolicyAdmin(SingletonAdmin):
+    def get_fieldsets(self, request, obj=None):
+        description = _(
+            "A new pay scheme starts from these values. Changing them leaves the existing pay schemes as they are."
+        )
+        return [(None, {"description": description, "fields": self.get_fields(request, obj)})]
+
+
 admin.site.register(ShopProfile, SingletonAdmin)
-admin.site.register(PayPolicy, SingletonAdmin)
+admin.site.register(PayPolicy, PayPolicyAdmin)

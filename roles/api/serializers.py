@@ -133,6 +133,10 @@ class PaySchemeSerializer(serializers.ModelSerializer):
             "tiers",
         ]
 
+    def create(self, validated_data):
+        """A scheme created through the API starts from the pay policy, as one added in the admin does."""
+        return super().create({**PayScheme.policy_defaults(), **validated_data})
+
 
 class NamedSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
