@@ -2,12 +2,20 @@ import pytest
 
 from roles.seed import load_seed
 from tests.factories import make_hr_user
+from tests.pages import add_internal_data
 
 
 @pytest.fixture
 def seeded(db):
     """The seed catalogue of fixtures/seed.json."""
     return load_seed()
+
+
+@pytest.fixture
+def catalogue(seeded):
+    """The standard catalogue: the seed plus what only staff may see (pay, a KPI weight, people, a
+    dotted line and the draft 直播运营, see tests.pages.add_internal_data). Returns the draft."""
+    return add_internal_data()
 
 
 @pytest.fixture

@@ -2,12 +2,10 @@
 
 from decimal import Decimal
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from orgchart.models import Employee
 from roles.models import Role
 from tests.factories import make_hr_user, make_manager, make_role
+from tests.queries import count_queries
 
 PAGES = ["/roles/", "/roles/store-cs/", "/orgchart/", "/orgchart/data.json", "/orgchart/vacancies/"]
 
@@ -39,12 +37,23 @@ def login(client, who):
     return client
 
 
+def page_view(client, url):
+    """A function that views `url` with `client` and checks it answered 200: the action of
+    tests.queries.assert_constant_queries for a page, an export or an endpoint."""
+
+    def view():
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        return response
+
+    return view
+
+
 def query_count(client, url):
     """Queries of one page view, after a first view has warmed per-process caches."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+    view = page_view(client, url)
+    view()
+    return count_queries(view)
 
 
 def add_roles(count):

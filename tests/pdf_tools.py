@@ -5,7 +5,6 @@ import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -93,11 +92,3 @@ def outline(content):
     if top is not None:
         walk(top, 0)
     return found
-
-
-def attachment_filename(response):
-    """The file name a browser saves the download under, parsed from Content-Disposition (RFC 6266/5987)."""
-    message = EmailMessage()
-    message["Content-Disposition"] = response["Content-Disposition"]
-    assert message.get_content_disposition() == "attachment"
-    return message.get_filename()

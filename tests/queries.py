@@ -4,11 +4,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
-def count_queries(action):
-    """The number of SQL queries `action()` runs."""
+def captured_sql(action):
+    """The SQL of each query `action()` runs, in order."""
     with CaptureQueriesContext(connection) as queries:
         action()
-    return len(queries)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def count_queries(action):
+    """The number of SQL queries `action()` runs."""
+    return len(captured_sql(action))
 
 
 def assert_constant_queries(action, grow, *, at_most=None):

@@ -9,8 +9,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,20 +17,20 @@ from orgchart.backup import FORMAT, BackupError, encode, export_catalogue, parse
 from orgchart.models import Employee
 from roles import services, workflow
 from roles.models import Duty, Role, RoleVersion, Shift
-from roles.seed import load_seed
 from shopconfig.models import PayPolicy, ShopProfile
 from tests.factories import make_hr_manager, make_hr_user, make_role, tree_text
-from tests.pages import add_internal_data, add_roles
+from tests.pages import add_roles
+from tests.queries import assert_constant_queries
 
 # --- the catalogue a backup must carry ------------------------------------------------------------
 
 
-def build_catalogue():
-    """The seed plus everything HR adds later: pay, people, a draft approved in review, a moved
-    subtree, reordered siblings, a second tree, dotted lines, settings, and history with users."""
-    load_seed()
+@pytest.fixture
+def full_catalogue(catalogue):
+    """The standard catalogue plus everything HR adds later: a draft approved in review, a moved
+    subtree, reordered siblings, a second tree, a night-shift employee, settings, and history with users."""
     hr, approver = make_hr_user("hr"), make_hr_manager("approver")
-    draft = add_internal_data()
+    draft = catalogue
     workflow.submit_for_review(draft.pk, hr, "新岗位")
     workflow.publish(draft.pk, approver, comment="同意")
     roles = {r.slug: r for r in Role.objects.all()}
@@ -76,8 +74,7 @@ def records_of(document, model):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_loaded_into_a_fresh_database_exports_the_same_bytes(tmp_path, client):
-    build_catalogue()
+def test_a_backup_loaded_into_a_fresh_database_exports_the_same_bytes(full_catalogue, tmp_path, client):
     before = export_file(tmp_path, "--history", name="before.json").read_bytes()
     chart = client.get("/orgchart/data.json").content
     tree = tree_text()
@@ -105,8 +102,7 @@ def test_a_backup_loaded_into_a_fresh_database_exports_the_same_bytes(tmp_path, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_new_records_after_a_restore_take_fresh_ids(tmp_path):
-    build_catalogue()
+def test_new_records_after_a_restore_take_fresh_ids(full_catalogue, tmp_path):
     export_file(tmp_path, "--history")
     top_ids = {model: model.objects.order_by("-pk").values_list("pk", flat=True).first() for model in (Role, Duty)}
     call_command("flush", interactive=False, verbosity=0)  # also restarts the id sequences at 1
@@ -125,16 +121,14 @@ def test_new_records_after_a_restore_take_fresh_ids(tmp_path):
 # --- refusing, replacing --------------------------------------------------------------------------
 
 
-def test_it_refuses_a_database_that_already_holds_a_catalogue(db, tmp_path):
-    build_catalogue()
+def test_it_refuses_a_database_that_already_holds_a_catalogue(full_catalogue, tmp_path):
     path = export_file(tmp_path)
     with translation.override("en"), pytest.raises(CommandError, match="already holds a catalogue"):
         import_file(path)
     assert export_file(tmp_path, name="again.json").read_bytes() == path.read_bytes()
 
 
-def test_replace_swaps_the_catalogue_for_the_file(db, tmp_path):
-    build_catalogue()
+def test_replace_swaps_the_catalogue_for_the_file(full_catalogue, tmp_path):
     path = export_file(tmp_path, "--history")
     add_roles(12)
     Employee.objects.filter(employee_number="E0001").delete()
@@ -150,8 +144,7 @@ def test_replace_swaps_the_catalogue_for_the_file(db, tmp_path):
     assert Employee.objects.filter(employee_number="E0001").exists()
 
 
-def test_a_backup_without_history_leaves_the_history_empty(db, tmp_path):
-    build_catalogue()
+def test_a_backup_without_history_leaves_the_history_empty(full_catalogue, tmp_path):
     path = export_file(tmp_path)
     assert "roles.historicalrole" not in path.read_text(encoding="utf-8")
     import_file(path, "--replace")
@@ -159,8 +152,7 @@ def test_a_backup_without_history_leaves_the_history_empty(db, tmp_path):
     assert export_file(tmp_path, name="again.json").read_bytes() == path.read_bytes()
 
 
-def test_users_missing_here_are_left_empty_and_named(db, tmp_path, capsys):
-    build_catalogue()
+def test_users_missing_here_are_left_empty_and_named(full_catalogue, tmp_path, capsys):
     path = export_file(tmp_path, "--history")
     User.objects.filter(username="approver").delete()
     with translation.override("en"):
@@ -224,8 +216,7 @@ CORRUPTIONS = [
 
 
 @pytest.mark.parametrize(("corrupt", "message"), CORRUPTIONS, ids=[c.__name__ for c, _m in CORRUPTIONS])
-def test_a_failed_import_changes_nothing_and_names_the_record(db, tmp_path, corrupt, message):
-    build_catalogue()
+def test_a_failed_import_changes_nothing_and_names_the_record(full_catalogue, tmp_path, corrupt, message):
     path = export_file(tmp_path, "--history")
     before = path.read_bytes()
     rewrite(path, corrupt)
@@ -237,8 +228,7 @@ def test_a_failed_import_changes_nothing_and_names_the_record(db, tmp_path, corr
     assert export_file(tmp_path, "--history", name="after.json").read_bytes() == before
 
 
-def test_a_file_that_is_not_json_changes_nothing(db, tmp_path):
-    build_catalogue()
+def test_a_file_that_is_not_json_changes_nothing(full_catalogue, tmp_path):
     before = export_file(tmp_path).read_bytes()
     path = tmp_path / "broken.json"
     path.write_bytes(before[: len(before) // 2])
@@ -248,8 +238,7 @@ def test_a_file_that_is_not_json_changes_nothing(db, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_badly_broken_file_lists_the_first_problems_and_leaves_an_empty_database_empty(tmp_path):
-    build_catalogue()
+def test_a_badly_broken_file_lists_the_first_problems_and_leaves_an_empty_database_empty(full_catalogue, tmp_path):
     path = export_file(tmp_path)
     call_command("flush", interactive=False, verbosity=0)
 
@@ -269,17 +258,9 @@ def test_a_badly_broken_file_lists_the_first_problems_and_leaves_an_empty_databa
 # --- the export's cost ----------------------------------------------------------------------------
 
 
-def test_the_export_costs_the_same_queries_however_many_roles(db):
-    build_catalogue()
+def test_the_export_costs_the_same_queries_however_many_roles(full_catalogue):
 
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            export_catalogue(history=True)
-        return len(captured)
-
-    first = queries()
-    add_roles(25)
-    assert queries() == first
+    assert_constant_queries(lambda: export_catalogue(history=True), lambda: add_roles(25))
 
 
 # --- pure parts ----------------------------------------------------------------------------------

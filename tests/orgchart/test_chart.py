@@ -3,20 +3,14 @@
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from orgchart.chartfile.layout import CARD_H, CARD_W, page_geometry
 from orgchart.models import Employee
 from orgchart.staffing import chart_nodes, nearest_visible_parents
 from roles.models import Role
 from tests.factories import make_manager, make_role
-from tests.pages import add_internal_data
-
-
-@pytest.fixture
-def catalogue(seeded):
-    return add_internal_data()
+from tests.pages import add_roles, page_view
+from tests.queries import assert_constant_queries
 
 
 def chart(client, **params):
@@ -55,13 +49,8 @@ def test_a_subtree_chart_starts_at_the_chosen_role(catalogue, client):
 
 
 def test_the_chart_data_takes_two_queries_however_many_roles(catalogue, client):
-    client.get("/orgchart/data.json")
-    parent = Role.objects.get(slug="store-manager")
-    for i in range(50):
-        make_role(f"岗{i}", parent=parent)
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/orgchart/data.json")
-    assert len(queries) == 2  # roles with seat counts (public switch inside), dotted lines
+    queries = assert_constant_queries(page_view(client, "/orgchart/data.json"), lambda: add_roles(50))
+    assert queries == 2  # roles with seat counts (public switch inside), dotted lines
 
 
 def test_overstaffed_roles_are_flagged(catalogue, client):

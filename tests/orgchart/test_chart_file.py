@@ -4,12 +4,9 @@ import io
 import math
 import re
 import subprocess
-from email.message import Message
 
 import pytest
 from defusedxml import ElementTree
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext as _
 from hypothesis import given, settings
@@ -25,8 +22,10 @@ from orgchart.chartfile.scene import chart_scene, connectors
 from orgchart.chartfile.svg import chart_svg
 from orgchart.chartfile.text import text_width, title_lines
 from roles.models import Role
+from tests.downloads import attachment_filename
 from tests.factories import make_manager, make_role
-from tests.pages import add_internal_data
+from tests.pages import add_roles, page_view
+from tests.queries import assert_constant_queries
 
 SVG = "{http://www.w3.org/2000/svg}"
 A3_LANDSCAPE = "1190.55 x 841.89 pts (A3)"
@@ -295,18 +294,6 @@ def test_a_big_chart_is_tiled_over_legible_a3_pages():
 # ------------------------------------------------------------------------------------ the downloads
 
 
-@pytest.fixture
-def catalogue(seeded):
-    return add_internal_data()
-
-
-def filename(response):
-    message = Message()
-    message["Content-Disposition"] = response["Content-Disposition"]
-    assert message.get_content_disposition() == "attachment"
-    return message.get_filename()
-
-
 def card_titles(svg):
     """The full title of each card (the first line of its tooltip)."""
     root = ElementTree.fromstring(svg)
@@ -321,7 +308,7 @@ def test_the_svg_shows_every_published_role_to_the_public_and_no_draft(catalogue
     anchor = make_role("主播", parent=catalogue, slug="anchor")  # under the hidden draft
     response = client.get("/orgchart.svg")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
-    assert filename(response) == "组织架构图.svg"
+    assert attachment_filename(response) == "组织架构图.svg"
     assert response["Cache-Control"] == "private, no-cache"
     svg = response.content.decode()
     titles = card_titles(svg)
@@ -344,7 +331,7 @@ def test_staff_get_drafts_marked_as_drafts(catalogue, client):
 
 def test_a_branch_only_and_its_name_in_the_file_name(catalogue, client):
     response = client.get("/orgchart.pdf", {"root": "distribution-supervisor"})
-    assert filename(response) == "组织架构图-分销主管.pdf"
+    assert attachment_filename(response) == "组织架构图-分销主管.pdf"
     svg = client.get("/orgchart.svg", {"root": "distribution-supervisor"}).content.decode()
     assert card_titles(svg) == ["分销主管", "渠道员", "分销客服", "公关员"]
 
@@ -370,7 +357,7 @@ def test_a_role_titled_like_markup_is_text_in_every_format(catalogue, client):
 
 def test_the_png_is_sharp_and_the_size_of_the_chart(catalogue, client):
     response = client.get("/orgchart.png")
-    assert response["Content-Type"] == "image/png" and filename(response) == "组织架构图.png"
+    assert response["Content-Type"] == "image/png" and attachment_filename(response) == "组织架构图.png"
     image = Image.open(io.BytesIO(response.content))
     svg = client.get("/orgchart.svg").content.decode()
     width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
@@ -381,7 +368,7 @@ def test_the_png_is_sharp_and_the_size_of_the_chart(catalogue, client):
 
 def test_the_pdf_is_one_a3_landscape_page_with_searchable_text_and_embedded_fonts(catalogue, client):
     response = client.get("/orgchart.pdf")
-    assert response["Content-Type"] == "application/pdf" and filename(response) == "组织架构图.pdf"
+    assert response["Content-Type"] == "application/pdf" and attachment_filename(response) == "组织架构图.pdf"
     info = pdf_info(response.content)
     assert info["Pages"] == "1" and info["Page size"] == A3_LANDSCAPE
     text = pdf_text(response.content)
@@ -394,19 +381,10 @@ def test_the_pdf_is_one_a3_landscape_page_with_searchable_text_and_embedded_font
 
 @pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
 def test_the_queries_do_not_grow_with_the_roles(catalogue, client, fmt):
-    client.get(f"/orgchart.{fmt}")
-    with CaptureQueriesContext(connection) as before:
-        client.get(f"/orgchart.{fmt}")
-    parent = Role.objects.get(slug="store-manager")
-    for i in range(30):
-        make_role(f"岗{i}", parent=parent)
-    with CaptureQueriesContext(connection) as after:
-        response = client.get(f"/orgchart.{fmt}")
-    assert response.status_code == 200
-    assert len(after) == len(before) <= 3
+    assert_constant_queries(page_view(client, f"/orgchart.{fmt}"), lambda: add_roles(30), at_most=3)
 
 
 def test_the_words_follow_the_language(catalogue, client):
     response = client.get("/orgchart.svg", HTTP_ACCEPT_LANGUAGE="en")
     _root, texts = svg_texts(response.content.decode())
-    assert "headcount" in texts and filename(response) == "Org chart.svg"
+    assert "headcount" in texts and attachment_filename(response) == "Org chart.svg"

@@ -12,17 +12,11 @@ from roles import permissions
 from roles.exports import pdf
 from roles.models import Role
 from shopconfig.models import ShopProfile
+from tests.downloads import attachment_filename
 from tests.factories import make_hr_user, make_role
-from tests.pdf_tools import (
-    attachment_filename,
-    embedded_files,
-    outline,
-    page_count,
-    pdf_fonts,
-    pdf_info,
-    pdf_text,
-    squeezed,
-)
+from tests.pages import add_roles, login
+from tests.pdf_tools import embedded_files, outline, page_count, pdf_fonts, pdf_info, pdf_text, squeezed
+from tests.queries import assert_constant_queries
 
 SPECIALIST = "promotion-specialist"  # 推广专员
 PAY_SECRETS = ["推广专员绩效考核制度", "3150", "实际收入=基本工资"]
@@ -187,9 +181,12 @@ def test_an_unknown_role_is_404(seeded, client):
     assert client.get("/roles/no-such-role.pdf").status_code == 404
 
 
-def test_the_role_pdf_costs_a_fixed_number_of_queries(specialist, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
-        get_pdf(client)
+@pytest.mark.parametrize("who", ["visitor", "hr"])
+def test_the_role_pdf_costs_the_same_queries_however_many_subordinates(catalogue, client, who):
+    """客服主管's job description lists its subordinates; add_roles puts more (with people and
+    dotted lines) under it."""
+    login(client, who)
+    assert_constant_queries(lambda: get_pdf(client, "cs-supervisor"), lambda: add_roles(30), at_most=12)
 
 
 # ------------------------------------------------------------------------------------- failures
