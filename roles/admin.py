@@ -170,7 +170,9 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
             for name, (label, allowed_from, may) in WORKFLOW_ACTIONS.items()
             if obj.status in allowed_from and hasattr(obj, "viewer") and may(obj.viewer)
         ]
-        history = format_html('<a href="{}">{}</a>', reverse("roles:history", args=[obj.slug]), _("Version history"))
+        # A form sent back with the address emptied (refused by Role.clean) links to the stored one.
+        slug = obj.slug or Role.objects.filter(pk=obj.pk).values_list("slug", flat=True).first()
+        history = format_html('<a href="{}">{}</a>', reverse("roles:history", args=[slug]), _("Version history"))
         return format_html(
             '{}<p class="workflow-actions">{} {}</p>',
             format_html_join("", "{}", ((part,) for part in parts)),

@@ -331,8 +331,17 @@ class Role(MPTTModel):
         ARCHIVED = "archived", _("archived")
 
     title = models.CharField(_("title"), max_length=100)
+    # Blank only until saved: services.save_role gives a new role without one the pinyin of its title
+    # (roles/slugs.py); clean() refuses to empty an existing role's address.
     slug = models.SlugField(
-        _("slug"), max_length=80, unique=True, help_text=_("Used in web addresses, e.g. store-manager.")
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Used in web addresses, e.g. shuju-fenxi-zhuanyuan. Leave it empty on a new role to make it from "
+            "the title's pinyin; once saved it stays, so that links keep working."
+        ),
     )
     code = models.CharField(
         _("role number"), max_length=30, blank=True, help_text=_("Number printed on the job description, e.g. EC-003.")
@@ -427,6 +436,8 @@ class Role(MPTTModel):
                 errors["parent"] = _("A role cannot report to itself or to one of its own subordinates.")
         if rules.range_is_inverted(self.pay_min, self.pay_max):
             errors["pay_max"] = _("The maximum must not be below the minimum.")
+        if self.pk and not self.slug:
+            errors["slug"] = _("A saved role keeps its web address: links and bookmarks point to it.")
         if errors:
             raise ValidationError(errors)
 

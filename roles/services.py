@@ -14,6 +14,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from .models import KPI, Duty, Requirement, Role, Skill
+from .slugs import unique_role_slug
 
 # Arbitrary constant shared by every process: the PostgreSQL advisory-lock key.
 TREE_LOCK_KEY = 0x526F6C65  # "Role"
@@ -49,8 +50,14 @@ def _check_not_below_itself(role, new_parent):
 
 
 def save_role(role, reason=""):
-    """Create or update a role, moving it in the tree when its superior changed."""
+    """Create or update a role, moving it in the tree when its superior changed.
+
+    A role without a web address gets one from its title (roles/slugs.py), under the lock, so two
+    new roles of the same title get shuju-fenxi-zhuanyuan and shuju-fenxi-zhuanyuan-2.
+    """
     with tree_lock():
+        if not role.slug:
+            role.slug = unique_role_slug(role.title)
         if role.pk is not None:
             current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS).first()
             if current is None:

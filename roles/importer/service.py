@@ -26,7 +26,6 @@ With dry_run the same work is done and then rolled back: the preview shows exact
 will do.
 """
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -239,7 +238,7 @@ class _Importer:
             notes.append(_("The card names no department: placed in %(name)s.") % {"name": UNASSIGNED_DEPARTMENT})
         role = Role(
             title=card.title,
-            slug=_unique_slug(card.title),
+            slug="",  # services.save_role makes it from the title's pinyin
             department=department,
             grade=grade,
             status=Role.Status.DRAFT,
@@ -403,13 +402,3 @@ def _unique_code(model, name, fallback):
         n += 1
         code = f"{base}-{n}"
     return code
-
-
-def _unique_slug(title):
-    base = slugify(title)[:60]
-    if len(base) < 3:
-        base = "role"
-    slug = base if base != "role" else f"role-{uuid.uuid4().hex[:8]}"
-    while Role.objects.filter(slug=slug).exists():
-        slug = f"{base}-{uuid.uuid4().hex[:8]}"
-    return slug
