@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from roles.rules import plain_number
+from roles.sections import JD_SECTIONS
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ def percent(rate):
     if rate is None or rate == "":
         return ""
     return f"{plain_number(Decimal(rate) * 100)}%"
+
+
+@register.simple_tag
+def jd_sections():
+    """The job description's sections in print order: (key, heading) pairs (see roles.sections)."""
+    return JD_SECTIONS
