@@ -50,7 +50,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the index in ADMIN_APP_ORDER (shopconfig/adminsite.py).
+    "shopconfig.admin_apps.RoleAtlasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,15 +60,30 @@ INSTALLED_APPS = [
     "mptt",
     "simple_history",
     "django_tasks",
-    "django_tasks_db",
+    # django-tasks-db and django-axes under Chinese section names in the admin (shopconfig/admin_apps.py).
+    "shopconfig.admin_apps.BackgroundTasksConfig",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "shopconfig.admin_apps.LoginProtectionConfig",
     "shopconfig",
     "roles",
     "orgchart",
+]
+
+# The admin index (and sidebar) in the order HR works: the catalogue, staffing, the shop, then users and
+# groups; "*" is where any app not named here goes; the technical sections come last.
+ADMIN_APP_ORDER = [
+    "roles",
+    "orgchart",
+    "shopconfig",
+    "auth",
+    "*",
+    "axes",
+    "django_tasks_database",
+    "authtoken",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
