@@ -26,13 +26,13 @@ from django_tasks import task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from roles import permissions
-from roles.exports.pdf import PDF_CONTENT_TYPE, PdfError, describe, jd_context, jd_roles, render_pdf, safe_filename
-from roles.models import Role, with_live_content
+from roles.exports.pdf import PDF_CONTENT_TYPE, PdfError, describe, jd_context, render_pdf, safe_filename
+from roles.reading import Audience, RoleReader
 from shopconfig.downloads import atomic_write, file_download
 from shopconfig.models import ShopProfile
 
 from .models import HandbookExport
-from .staffing import chart_data, dotted_line_pairs
+from .staffing import chart_data
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,13 @@ class HandbookError(Exception):
 # ----------------------------------------------------------------------------- rendering
 
 
-def org_chart_image(roles):
-    """The chart of these roles as an SVG data: URL (WeasyPrint draws it as vectors), or None."""
+def org_chart_image(reader, roles):
+    """The chart of these roles as this reader sees them, as an SVG data: URL (WeasyPrint draws it as vectors), or None."""
     try:
         from .chartfile.svg import chart_svg
     except ImportError:  # the chart export is optional for the handbook
         return None
-    svg = chart_svg(chart_data(roles, dotted_line_pairs()), _("Org chart"))
+    svg = chart_svg(chart_data(reader, roles), _("Org chart"))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
@@ -71,29 +71,25 @@ def build_handbook(target, *, language, with_pay=False, root_slug="", progress=N
     with translation.override(language):
         progress(HandbookExport.Step.COLLECTING)
         shop = ShopProfile.load()
-        published = Role.objects.published()
-        roles, root = published, None
+        audience = Audience.printed(shop, with_pay=with_pay)
+        reader = RoleReader(audience)
+        roles, root = reader.roles(), None
         if root_slug:
-            root = published.filter(slug=root_slug).first()
+            root = roles.filter(slug=root_slug).first()
             if root is None:
                 raise HandbookError(_("There is no published role “%(slug)s”.") % {"slug": root_slug})
-            roles = published.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
-        # The public reads a role under review or being edited in its live (approved) version.
-        printed = with_live_content(jd_roles(roles, published, with_pay), visible=published, see_pay=with_pay)
+            roles = roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
+        printed = reader.load(reader.job_descriptions().filter(pk__in=roles.values("pk")).order_by("tree_id", "lft"))
         if not printed:
             raise HandbookError(_("There are no published roles to put in the handbook."))
         for role in printed:
             role.toc_indent = min(role.depth, TOC_MAX_INDENT) * 4
+        if root is not None:  # the cover names it as it is printed (an approved title)
+            root = printed[0]
         progress(HandbookExport.Step.CHART)
         title = _("Job description handbook")
-        context = jd_context(
-            printed,
-            see_pay=with_pay,
-            show_pay_range=with_pay or shop.show_public_pay_range,
-            shop=shop,
-            title=f"{shop.company_name} · {title}",
-        )
-        context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(roles)})
+        context = jd_context(printed, audience, shop=shop, title=f"{shop.company_name} · {title}")
+        context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(reader, roles)})
         html = render_to_string("orgchart/handbook_pdf.html", context)
         rendered = render_pdf(html, target, url_fetcher=url_fetcher, progress=progress)
     return len(printed), rendered.pages
@@ -243,14 +239,26 @@ def _readable_export(request, task_id):
     export = get_object_or_404(HandbookExport, task_id=task_id)
     if export.with_pay and not permissions.can_see_pay(request.user):
         raise Http404
-    if not permissions.visible_roles(request.user).published().exists():
+    if not _published(request).exists():
         raise Http404  # a private catalogue, for visitors
     return export
 
 
+def _published(request):
+    """The published roles this reader may see (the handbook prints only published roles)."""
+    return RoleReader(Audience.of_request(request)).roles().published()
+
+
+def _root_title(request, slug):
+    """The title of a handbook's top role as this reader reads it, or ""."""
+    reader = RoleReader(Audience.of_request(request))
+    roles = reader.load(reader.cards().filter(slug=slug), subordinates=False) if slug else []
+    return roles[0].title if roles else ""
+
+
 def handbook_pdf(request):
     """/handbook.pdf[?root=<slug>]: start (or join) the handbook task and show its progress."""
-    published = permissions.visible_roles(request.user).published()
+    published = _published(request)
     root_slug = request.GET.get("root", "")
     if not published.filter(**({"slug": root_slug} if root_slug else {})).exists():
         raise Http404
@@ -272,7 +280,6 @@ def handbook_status(request, task_id):
     waiting = export.status == HandbookExport.Status.QUEUED and timezone.now() - export.created_at > timedelta(
         seconds=30
     )
-    root = Role.objects.published().filter(slug=export.root_slug).first() if export.root_slug else None
     response = render(
         request,
         "orgchart/handbook_status.html",
@@ -280,7 +287,7 @@ def handbook_status(request, task_id):
             "export": export,
             "task_status": result.status.label if result is not None else "",
             "worker_missing": waiting,
-            "root": root,
+            "root_title": _root_title(request, export.root_slug),
             "retry_query": f"?{urlencode({'root': export.root_slug})}" if export.root_slug else "",
         },
     )
@@ -292,9 +299,10 @@ def handbook_download(request, task_id):
     export = _readable_export(request, task_id)
     if export.status != HandbookExport.Status.DONE or not export.path.is_file():
         raise Http404
-    root = Role.objects.filter(slug=export.root_slug).first() if export.root_slug else None
     with translation.override(export.language):
-        name = handbook_filename(root_title=root.title if root else "", date=timezone.localdate(export.finished_at))
+        name = handbook_filename(
+            root_title=_root_title(request, export.root_slug), date=timezone.localdate(export.finished_at)
+        )
     response = file_download(export.path, name, PDF_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -5,7 +5,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from roles.models import Role
-from roles.treecheck import nearest_visible_ancestors
 
 from .models import Employee
 
@@ -23,36 +22,45 @@ def staffed(roles):
     return roles.annotate(filled=Coalesce(Subquery(in_post, output_field=IntegerField()), 0))
 
 
-def nearest_visible_parents(rows):
-    """Map each row's id to the id of its nearest visible superior (None at the top); see nearest_visible_ancestors."""
-    return {role_id: row[0] if row else None for role_id, (row, _depth) in nearest_visible_ancestors(rows).items()}
-
-
-QUERY_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "department_id", "grade_id", "headcount", "filled",
-                "status", "live_version_id", "department__name", "department__color", "grade__name")  # fmt: skip
+QUERY_FIELDS = ("slug", "department_id", "grade_id", "headcount", "filled", "department__name", "department__color",
+                "grade__name")  # fmt: skip
 # The wire format: one array per role, in tree order (a tenth of the size of one object per role).
 COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft"]
 
 
-def chart_data(roles, dotted_pairs):
-    """The visible roles as compact rows, with department and grade tables and the dotted-line links."""
-    rows = list(staffed(roles).order_by("tree_id", "lft").values_list(*QUERY_FIELDS))
-    parents = nearest_visible_parents(row[:4] for row in rows)
-    departments, grades, out = {}, {}, []
-    published, being_edited = Role.Status.PUBLISHED, (Role.Status.DRAFT, Role.Status.IN_REVIEW)
-    for role_id, _t, _l, _r, slug, title, dept_id, grade_id, headcount, filled, *state, dept, color, grade in rows:
-        status, live = state
-        # "draft": not public. A published role being edited stays public in its live version.
-        public = status == published or (status in being_edited and live is not None)
-        out.append([role_id, parents[role_id], slug, title, dept_id, grade_id, headcount, filled, not public])
+def chart_data(reader, roles):
+    """The roles (from reader.roles()) as compact rows, with department and grade tables and the dotted-line links.
+
+    The reader decides the titles and the superiors (roles.reading); "draft" marks a role the
+    public may not read.
+    """
+    rows = reader.rows(staffed(roles), QUERY_FIELDS)
+    departments, grades, out, shown = {}, {}, [], set()
+    for (
+        role_id,
+        superior,
+        title,
+        _status,
+        public,
+        slug,
+        dept_id,
+        grade_id,
+        headcount,
+        filled,
+        dept,
+        color,
+        grade,
+    ) in rows:
+        out.append([role_id, superior, slug, title, dept_id, grade_id, headcount, filled, not public])
         departments[str(dept_id)] = {"name": dept, "color": color or "#4e79a7"}  # JSON object keys are text
         grades[str(grade_id)] = grade
+        shown.add(role_id)
     return {
         "columns": COLUMNS,
         "rows": out,
         "departments": departments,
         "grades": grades,
-        "dotted": [[a, b] for a, b in dotted_pairs if a in parents and b in parents],
+        "dotted": [[a, b] for a, b in dotted_line_pairs() if a in shown and b in shown],
         "roleUrl": reverse("roles:list"),
     }
 

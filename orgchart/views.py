@@ -2,15 +2,16 @@
 
 import json
 
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from roles import permissions
+from roles.reading import Audience, RoleReader
 
 from .models import Employee
-from .staffing import chart_data, dotted_line_pairs, staffed
+from .staffing import chart_data, staffed
 
 
 def html_safe_json(data):
@@ -23,13 +24,14 @@ def html_safe_json(data):
 
 
 def chart_roles(request):
-    """The visible roles, narrowed to one subtree when ?root=<slug> is given."""
-    roles = permissions.visible_roles(request.user)
+    """The reader, the roles it may see (one subtree when ?root=<slug> is given) and that root, or None."""
+    reader = RoleReader(Audience.of_request(request))
+    roles = reader.roles()
     root_slug = request.GET.get("root")
     if not root_slug:
-        return roles, None
+        return reader, roles, None
     root = get_object_or_404(roles, slug=root_slug)
-    return roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght), root
+    return reader, roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght), root
 
 
 def chart_labels():
@@ -51,8 +53,8 @@ def chart_labels():
 
 
 def chart(request):
-    roles, root = chart_roles(request)
-    data = chart_data(roles, dotted_line_pairs())
+    reader, roles, root = chart_roles(request)
+    data = chart_data(reader, roles)
     context = {
         "data": data,
         "data_json": mark_safe(html_safe_json(data)),
@@ -64,18 +66,19 @@ def chart(request):
 
 
 def chart_json(request):
-    roles, _root = chart_roles(request)
-    response = HttpResponse(html_safe_json(chart_data(roles, dotted_line_pairs())), content_type="application/json")
+    reader, roles, _root = chart_roles(request)
+    response = HttpResponse(html_safe_json(chart_data(reader, roles)), content_type="application/json")
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
 def vacancies(request):
-    roles = staffed(permissions.visible_roles(request.user).with_card_relations()).order_by("tree_id", "lft")
-    roles = [r for r in roles if r.filled != r.headcount]
-    internal = permissions.can_see_internal(request.user)
+    audience = Audience.of_request(request)
+    reader = RoleReader(audience)
+    roles = staffed(reader.cards()).exclude(filled=F("headcount")).order_by("tree_id", "lft")
+    roles = reader.load(roles, subordinates=False)
     people = {}
-    if internal:
+    if audience.see_people:
         for person in Employee.objects.active().filter(role__in=[r.pk for r in roles]).select_related("shift"):
             people.setdefault(person.role_id, []).append(person)
     for role in roles:
@@ -87,6 +90,6 @@ def vacancies(request):
         {
             "open_roles": [r for r in roles if r.vacant],
             "overstaffed": [r for r in roles if r.filled > r.headcount],
-            "internal": internal,
+            "internal": audience.see_people,
         },
     )

@@ -3,7 +3,8 @@
 Every page, export and endpoint that shows roles asks here, so the rules below hold everywhere:
 
 - `Audience`: what one reader may see (drafts, pay, the reference pay range, people's names),
-  decided once per request or export from the user and the shop profile (roles.permissions).
+  decided once per request or export from the user and the shop profile (the rules themselves
+  are in roles.permissions).
 - `RoleReader(audience).roles()`: the roles that reader may see at all.
 - `RoleReader.load(roles)`: those roles ready to show, in a fixed number of queries:
   * content: a role whose working copy is not approved yet is shown to a reader who may not see
@@ -21,7 +22,7 @@ The tree is read in `_tree_rows` and contents in `_live_versions` only: "as of a
 "inside a reorganisation plan" change those two, as parameters of the reader, not new loaders.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
@@ -40,20 +41,16 @@ class Audience:
 
     see_drafts: bool = False  # working copies, drafts, review status (managers, HR)
     see_pay: bool = False  # pay schemes, amounts, KPI weights
-    see_pay_range: bool = False  # the reference pay range and benefits
     see_people: bool = False  # names of the people in post
-    catalogue_open: bool = True  # the shop publishes its catalogue (always true for staff)
+    # A document made for someone already allowed to read it (the handbook): the published
+    # catalogue, whatever the shop's public switch says.
+    printing: bool = False
+    shop: object = field(default=None, compare=False, repr=False)  # read only if the pay range is asked
 
     @classmethod
     def of(cls, user, shop):
         internal = permissions.can_see_internal(user)
-        return cls(
-            see_drafts=internal,
-            see_pay=permissions.can_see_pay(user),
-            see_pay_range=permissions.can_see_pay_range(user, shop),
-            see_people=internal,
-            catalogue_open=internal or shop.public_catalogue,
-        )
+        return cls(see_drafts=internal, see_pay=permissions.can_see_pay(user), see_people=internal, shop=shop)
 
     @classmethod
     def of_request(cls, request):
@@ -64,9 +61,14 @@ class Audience:
         return audience
 
     @classmethod
-    def public(cls, shop, *, with_pay=False):
-        """Any reader of the published catalogue, e.g. a handbook's; `with_pay` adds the pay sections."""
-        return cls(see_pay=with_pay, see_pay_range=with_pay or shop.show_public_pay_range)
+    def printed(cls, shop, *, with_pay=False):
+        """Readers of a printed document of the published catalogue; `with_pay` adds the pay sections."""
+        return cls(see_pay=with_pay, printing=True, shop=shop)
+
+    @property
+    def see_pay_range(self):
+        """The reference pay range and benefits: pay readers, or everyone when the shop publishes them."""
+        return self.see_pay or bool(self.shop is not None and self.shop.show_public_pay_range)
 
 
 # ----------------------------------------------------------------------------- what a link shows
@@ -85,6 +87,8 @@ class RoleLink:
 
 
 LINK_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "status", "live_version_id")
+# Above this many roles, their links are read with their whole trees rather than around each one.
+MANY = 100
 
 # ----------------------------------------------------------------------------- search
 
@@ -109,8 +113,8 @@ def search_q(words):
     condition = Q()
     for word in words:
         any_field = Q()
-        for field in SEARCH_FIELDS:
-            any_field |= Q(**{f"{field}__icontains": word})
+        for lookup in SEARCH_FIELDS:
+            any_field |= Q(**{f"{lookup}__icontains": word})
         condition &= any_field
     return condition
 
@@ -156,9 +160,9 @@ class RoleReader:
         """The roles this reader may see (a queryset to filter, order and paginate)."""
         if self.audience.see_drafts:
             return Role.objects.all()
-        if not self.audience.catalogue_open:
-            return Role.objects.none()
-        return Role.objects.published()
+        if self.audience.printing:
+            return Role.objects.published()
+        return Role.objects.published().filter(permissions.catalogue_is_public_q())
 
     def cards(self):
         """roles() with what a list row shows (department, grade)."""
@@ -206,12 +210,12 @@ class RoleReader:
 
     # -- loading
 
-    def load(self, roles, *, subordinates=True, depth_within=False):
+    def load(self, roles, *, subordinates=True):
         """The roles (a queryset from roles()/cards()/job_descriptions(), or a page of it) ready to show.
 
-        Sets on each: superior, reporting_line and depth; `subordinates` unless told not to (a
-        list needs none); `dotted_superiors` when they were prefetched (job_descriptions()).
-        With `depth_within`, depth counts only superiors among these roles (a handbook's nesting).
+        Sets on each: superior, reporting_line, depth (how many of these roles are above it: a
+        handbook's nesting), `subordinates` unless told not to (a list needs none), and
+        `dotted_superiors` when they were prefetched (job_descriptions()).
         """
         roles = list(roles)
         if not roles:
@@ -225,21 +229,21 @@ class RoleReader:
         for role_id, (above, _depth) in placed.items():
             if above is not None:
                 below.setdefault(above[0], []).append(links[role_id])
-        within = nearest_visible_ancestors(sorted((r.pk, r.tree_id, r.lft, r.rght) for r in roles)) if depth_within else {}
+        within = nearest_visible_ancestors(sorted((r.pk, r.tree_id, r.lft, r.rght) for r in roles))
         schemes = self._pay_schemes(roles, versions)
         shown = []
         for role in roles:
             if self.swaps and role.shows_live_version:
                 version = versions[role.live_version_id]
                 role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
-            above, depth = placed[role.pk]
+            above = placed[role.pk][0]
             line = []
             while above is not None:
                 line.append(links[above[0]])
                 above = placed[above[0]][0]
             role.reporting_line = line[::-1]
             role.superior = line[0] if line else None
-            role.depth = within[role.pk][1] if depth_within else depth
+            role.depth = within[role.pk][1]
             if subordinates:
                 role.subordinates = below.get(role.pk, [])
             if dotted[role.pk] is not None:
@@ -247,24 +251,26 @@ class RoleReader:
             shown.append(role)
         return shown
 
-    def rows(self, roles, fields):
-        """Flat rows in tree order for charts and the API tree: (id, superior id, title, *fields).
+    def rows(self, roles, fields=()):
+        """Flat rows in tree order for charts and the API tree: (id, superior id, title, status, public, *fields).
 
         `roles` is a queryset from roles() (annotated as the caller needs); the superior is the
-        nearest one among these rows, and the title the one this reader may read.
+        nearest one among these rows; title and status are what this reader reads (a role shown in
+        its live version is "published"); `public` says whether the public may read the role.
+        One query, and one more for live titles when this reader reads some.
         """
         rows = list(roles.order_by("tree_id", "lft").values_list(*LINK_FIELDS, *fields))
-        titles = {}
-        if self.swaps:
-            shown_live = [row[7] for row in rows if _shows_live_version(row)]
-            if shown_live:
-                titles = dict(RoleVersion.objects.filter(pk__in=shown_live).values_list("pk", KT("snapshot__title")))
+        live = [row[7] for row in rows if self.swaps and _shows_live_version(row)]
+        titles = dict(RoleVersion.objects.filter(pk__in=live).values_list("pk", KT("snapshot__title"))) if live else {}
         placed = nearest_visible_ancestors(rows)
         out = []
         for row in rows:
-            above = placed[row[0]][0]
-            title = titles[row[7]] if self.swaps and _shows_live_version(row) else row[5]
-            out.append((row[0], above[0] if above else None, title, *row[len(LINK_FIELDS) :]))
+            role_id, _tree, _lft, _rght, _slug, title, status, live_version_id = row[: len(LINK_FIELDS)]
+            above = placed[role_id][0]
+            public = status == Role.Status.PUBLISHED or _shows_live_version(row)
+            if live_version_id in titles and _shows_live_version(row):
+                title, status = titles[live_version_id], Role.Status.PUBLISHED
+            out.append((role_id, above[0] if above else None, title, status, public, *row[len(LINK_FIELDS) :]))
         return out
 
     # -- the two places that read the organisation and the contents
@@ -273,7 +279,7 @@ class RoleReader:
         """Link rows of the roles and of every visible superior above them; with `below`, also of
         the visible roles whose nearest visible superior they are. One query."""
         visible = self.roles()
-        if below and len(roles) > 1:  # many job descriptions (Excel, handbook): their whole trees
+        if len(roles) > MANY or (below and len(roles) > 1):  # e.g. Excel, the handbook: their whole trees
             around = visible.filter(tree_id__in={role.tree_id for role in roles})
         else:
             wanted = Q()

@@ -48,7 +48,6 @@ BACK_TO_DRAFT_FROM = {Status.IN_REVIEW, Status.ARCHIVED}
 RESTORED_FIELDS = [
     *(name for name in SNAPSHOT_TEXT_FIELDS if name != "slug"),
     *SNAPSHOT_DECIMAL_FIELDS,
-    "headcount",
     "prepared_on",
 ]
 
@@ -282,6 +281,7 @@ def restore(role_id, number, user, comment):
         shown = source.as_role(role)
         for name in RESTORED_FIELDS:
             setattr(role, name, getattr(shown, name))
+        role.headcount = data["headcount"]  # as_role shows today's headcount, a restore brings back the version's
         role.full_clean(exclude=["parent", "live_version"])
         reason = _("Restored from version %(n)d") % {"n": source.number}
         requirement = data["requirement"]

@@ -3,11 +3,23 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
+from orgchart import api as staffing_api
 from orgchart import handbook
 from orgchart.chartfile.views import chart_file
+from roles.api import urls as catalogue_api
 from roles.exports import office
 from roles.importer import views as role_import
+
+
+def api_urls():
+    """/api/v1/: the catalogue's endpoints, with orgchart's staffing part in place of or beside them."""
+    router = DefaultRouter()
+    for prefix, (viewset, basename) in (catalogue_api.ROUTES | staffing_api.ROUTES).items():
+        router.register(prefix, viewset, basename=basename)
+    return [*catalogue_api.urlpatterns, *router.urls]
+
 
 admin.site.site_header = _("RoleAtlas administration")
 admin.site.site_title = _("RoleAtlas")
@@ -29,7 +41,7 @@ urlpatterns = [
     # Before the admin's own URLs, which would otherwise take it; admin_view asks for a staff login.
     path("admin/roles/import/", admin.site.admin_view(role_import.import_roles), name="role-import"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("roles.api.urls")),
+    path("api/v1/", include((api_urls(), "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script for the CSP to allow.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from shopconfig.downloads import download
 
-from ..staffing import chart_data, dotted_line_pairs
+from ..staffing import chart_data
 from ..views import chart_roles
 from .pdf import chart_pdf
 from .png import chart_png
@@ -21,8 +21,8 @@ def chart_file(request, fmt):
     """/orgchart.svg, .png or .pdf (optionally ?root=<slug>): the chart page's roles as a download."""
     if fmt not in FORMATS:
         raise Http404
-    roles, root = chart_roles(request)
-    data = chart_data(roles, dotted_line_pairs())
+    reader, roles, root = chart_roles(request)
+    data = chart_data(reader, roles)
     name = _("Org chart")
     if root is not None:
         name = f"{name}-{_UNSAFE_IN_NAME.sub('_', root.title).strip()}"

@@ -7,9 +7,7 @@ pay (amounts, schemes, KPI weights) needs `can_see_pay`, people need `can_see_in
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import permissions, rules
@@ -184,12 +182,6 @@ class RequirementSerializer(RejectUnknownFields, serializers.ModelSerializer):
         ]
 
 
-class PersonSerializer(serializers.Serializer):
-    name = serializers.CharField(read_only=True)
-    employee_number = serializers.CharField(read_only=True)
-    active = serializers.BooleanField(read_only=True)
-
-
 ROLE_PAY_FIELDS = (
     "pay_min",
     "pay_max",
@@ -205,7 +197,7 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
     """A role as the list shows it; also what HR writes (flat fields; the superior by id)."""
 
     pay_fields = ROLE_PAY_FIELDS
-    internal_fields = ("filled", "source")
+    internal_fields = ("source",)
 
     url = serializers.HyperlinkedIdentityField(view_name="api:role-detail")
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), pk_field=ID())
@@ -215,15 +207,10 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
         pk_field=ID(),
         allow_null=True,
         required=False,
-        help_text=_("The superior's id; null at the top."),
+        help_text=_("The superior's id; null at the top. Read: the nearest superior the reader may see."),
     )
     department_name = serializers.CharField(source="department.name", read_only=True)
     grade_name = serializers.CharField(source="grade.name", read_only=True)
-    filled = serializers.IntegerField(
-        read_only=True,
-        help_text=_("People actively in post; absent unless the reader is a manager or HR."),
-        required=False,
-    )
 
     class Meta:
         model = Role
@@ -242,7 +229,6 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
             "level",
             "summary",
             "headcount",
-            "filled",
             "work_location",
             *ROLE_PAY_FIELDS,
             "source",
@@ -254,6 +240,13 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
         extra_kwargs = {name: {"help_text": PAY_NOTE} for name in ROLE_PAY_FIELDS} | {
             "source": {"help_text": INTERNAL_NOTE}
         }
+
+    def to_representation(self, role):
+        """The superior a reader sees is the nearest visible one (roles.reading), when the role was loaded there."""
+        data = super().to_representation(role)
+        if hasattr(role, "superior"):
+            data["parent"] = role.superior.pk if role.superior else None
+        return data
 
 
 ITEMS_NOTE = _("On a write, the list sent replaces the stored one; leave it out to keep it.")
@@ -271,9 +264,6 @@ class RoleDetailSerializer(RoleSerializer):
     shifts = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     dotted_line_superiors = serializers.SerializerMethodField()
     subordinates = serializers.SerializerMethodField()
-    employees = serializers.SerializerMethodField(help_text=INTERNAL_NOTE)
-
-    internal_fields = (*RoleSerializer.internal_fields, "employees")
 
     class Meta(RoleSerializer.Meta):
         fields = [
@@ -291,7 +281,6 @@ class RoleDetailSerializer(RoleSerializer):
             "kpis",
             "dotted_line_superiors",
             "subordinates",
-            "employees",
         ]
 
     def validate_kpis(self, kpis):
@@ -304,17 +293,10 @@ class RoleDetailSerializer(RoleSerializer):
         return kpis
 
     def get_dotted_line_superiors(self, role) -> list[int]:
-        return [r.pk for r in role.dotted_line_superiors.all()]
+        return [link.pk for link in role.dotted_superiors]
 
     def get_subordinates(self, role) -> list[int]:
-        children = getattr(role, "visible_children", None)
-        return [r.pk for r in children] if children is not None else []
-
-    @extend_schema_field(PersonSerializer(many=True))
-    def get_employees(self, role):
-        if "employees" in self.hidden_fields():
-            return []
-        return PersonSerializer(getattr(role, "api_employees", []), many=True).data
+        return [link.pk for link in role.subordinates]
 
 
 class TreeNodeSerializer(serializers.Serializer):
@@ -336,22 +318,6 @@ class MoveSerializer(RejectUnknownFields, serializers.Serializer):
         help_text=_("The role to move next to or under; null: the top."),
     )
     position = serializers.ChoiceField(choices=["first-child", "last-child", "left", "right"], default="last-child")
-
-
-def employee_model():
-    # The people live in orgchart, which depends on roles: look the model up, do not import it.
-    return apps.get_model("orgchart", "Employee")
-
-
-class EmployeeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    employee_number = serializers.CharField(read_only=True)
-    role = serializers.IntegerField(source="role_id", read_only=True)
-    role_title = serializers.CharField(source="role.title", read_only=True)
-    shift = serializers.CharField(source="shift.name", read_only=True, allow_null=True, default=None)
-    start_date = serializers.DateField(read_only=True, allow_null=True)
-    active = serializers.BooleanField(read_only=True)
 
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}

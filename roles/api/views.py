@@ -4,7 +4,6 @@ import dataclasses
 import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,18 +17,16 @@ from rest_framework.reverse import reverse
 from shopconfig.models import PayPolicy
 from shopconfig.revision_cache import cached
 
-from .. import paycalc, permissions, services, workflow
-from ..models import Department, Grade, PayScheme, Role, with_live_content
-from ..treecheck import nearest_visible_ancestors
-from ..views import search_filter
+from .. import paycalc, services, workflow
+from ..models import Department, Grade, PayScheme, Role
+from ..reading import Audience, RoleReader
+from ..views import filter_by_place
 from . import serializers as s
-from .permissions import CanSeeInternal, CanSeePay, CatalogueAccess
+from .permissions import CanSeePay, CatalogueAccess
 
 # A cycle is bad input (400 under the field that names the superior); these are conflicts with the tree's state.
 TREE_CONFLICTS = {"has_subordinates", "in_use"}
 TREE_FIELDS = ["lft", "rght", "tree_id", "level"]
-# What a visitor's copy of a role being edited keeps from today's catalogue (see with_live_content).
-PLACEMENT = ("department", "grade", "parent")
 
 
 class Conflict(exceptions.APIException):
@@ -102,41 +99,22 @@ class RoleViewSet(viewsets.ModelViewSet):
             return s.PayEstimateRequestSerializer
         return s.RoleDetailSerializer
 
-    def visible(self):
-        return permissions.visible_roles(self.request.user)
+    def reader(self):
+        return RoleReader(Audience.of_request(self.request))
 
     def get_queryset(self):
-        user = self.request.user
-        roles = self.visible().with_card_relations()
-        if permissions.can_see_internal(user):
-            roles = roles.annotate(filled=Count("employees", filter=Q(employees__active=True)))
+        reader = self.reader()
         if self.action == "list":
-            return self.filter_list(roles)
+            return self.filter_list(reader, reader.cards())
         if self.action in ("retrieve", "update", "partial_update", "create"):
-            visible = self.visible()
-            roles = roles.select_related("requirement").prefetch_related(
-                "duties",
-                "skills",
-                "kpis",
-                "shifts",
-                Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
-                Prefetch("children", queryset=visible.order_by("lft"), to_attr="visible_children"),
-            )
-            if permissions.can_see_internal(user):
-                roles = roles.prefetch_related(
-                    Prefetch("employees", queryset=s.employee_model().objects.order_by("name"), to_attr="api_employees")
-                )
-        return roles
+            return reader.job_descriptions()
+        return reader.cards()
 
-    def filter_list(self, roles):
+    def filter_list(self, reader, roles):
         params = self.request.query_params
-        query = params.get("q", "").strip()
-        if query:
-            roles = roles.filter(pk__in=Role.objects.filter(search_filter(query)).values("pk"))
-        if department := params.get("department"):
-            roles = roles.filter(Q(department__code=department) | Q(department__parent__code=department))
-        if grade := params.get("grade"):
-            roles = roles.filter(grade__code=grade)
+        roles = filter_by_place(
+            reader.search(roles, params.get("q", "")), params.get("department"), params.get("grade")
+        )
         if role_status := params.get("status"):
             if role_status not in Role.Status.values:
                 raise exceptions.ValidationError(
@@ -146,20 +124,12 @@ class RoleViewSet(viewsets.ModelViewSet):
         return roles.order_by("tree_id", "lft")
 
     def list(self, request, *args, **kwargs):
-        """Visitors read the approved title, grade and summary of a role being edited."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        if not permissions.can_see_internal(request.user):
-            page = with_live_content(page, visible=self.visible(), keep=PLACEMENT)
+        page = self.reader().load(page, subordinates=False)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        """Readers who may not see internal data read the approved version of a role being edited."""
-        role = self.get_object()
-        if not permissions.can_see_internal(request.user):
-            # Department and grade ids of today's catalogue, as the tree endpoint and the filters use them.
-            [role] = with_live_content(
-                [role], visible=self.visible(), see_pay=permissions.can_see_pay(request.user), keep=PLACEMENT
-            )
+        [role] = self.reader().load([self.get_object()])
         return Response(self.get_serializer(role).data)
 
     def pay_subject(self, pk):
@@ -167,19 +137,22 @@ class RoleViewSet(viewsets.ModelViewSet):
         called for many months of one role; the revision changes with roles and pay schemes)."""
 
         def load():
-            roles = self.visible().select_related("pay_scheme").prefetch_related("pay_scheme__tiers")
+            roles = self.reader().roles().select_related("pay_scheme").prefetch_related("pay_scheme__tiers")
             try:
                 return get_object_or_404(roles, pk=pk)
             except Http404:
                 return None
 
-        role = cached(("pay-subject", str(pk), permissions.can_see_internal(self.request.user)), load)
+        role = cached(("pay-subject", str(pk), Audience.of_request(self.request).see_drafts), load)
         if role is None:
             raise Http404
         return role
 
     def fresh(self, pk):
-        return self.get_queryset().get(pk=pk)
+        """The role as saved, loaded like a retrieve (the reader's view of it)."""
+        self.action = "retrieve"
+        [role] = self.reader().load([self.get_queryset().get(pk=pk)])
+        return role
 
     def write(self, serializer, instance=None):
         """Validate like the admin does, then save the role and the card's items through the tree service."""
@@ -231,8 +204,8 @@ class RoleViewSet(viewsets.ModelViewSet):
             services.move_role(role.pk, target.pk if target else None, serializer.validated_data["position"])
         except DjangoValidationError as error:
             raise api_error(error, field="target") from None
-        self.action = "retrieve"
-        return Response(s.RoleDetailSerializer(self.fresh(role.pk), context=self.get_serializer_context()).data)
+        role = self.fresh(role.pk)
+        return Response(self.get_serializer_class()(role, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary=gettext_lazy("Estimate one month's pay for this role"),
@@ -320,21 +293,6 @@ class PaySchemeViewSet(ReadOnlyViewSet):
     permission_classes = [CanSeePay]
 
 
-@extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List employees (managers and HR)")),
-    retrieve=extend_schema(summary=gettext_lazy("One employee")),
-)
-class EmployeeViewSet(ReadOnlyViewSet):
-    serializer_class = s.EmployeeSerializer
-    permission_classes = [CanSeeInternal]
-
-    def get_queryset(self):
-        people = s.employee_model().objects.select_related("role", "shift")
-        if role := self.request.query_params.get("role"):
-            people = people.filter(role_id=role) if role.isdigit() else people.none()
-        return people
-
-
 @extend_schema(
     summary=gettext_lazy("The role tree as flat rows for the chart"),
     responses={200: s.TreeNodeSerializer(many=True), 401: s.ErrorSerializer, 403: s.ErrorSerializer},
@@ -346,36 +304,31 @@ def tree(request):
     The JSON is built once per catalogue revision and reader kind in each process: at 2,000
     roles building it costs ~10 ms, a cached answer one small query.
     """
-    internal = permissions.can_see_internal(request.user)
+    audience = Audience.of_request(request)
     base = reverse("api:role-list", request=request)
     if request.accepted_renderer.format != "json":  # the browsable API renders the rows itself
-        return Response(tree_rows(request.user, base))
-    body = cached(("api-tree", internal, base), lambda: json.dumps(tree_rows(request.user, base), ensure_ascii=False))
+        return Response(tree_rows(audience, base))
+    key = ("api-tree", audience, base)
+    body = cached(key, lambda: json.dumps(tree_rows(audience, base), ensure_ascii=False))
     return HttpResponse(body, content_type="application/json")
 
 
-def tree_rows(user, base):
-    rows = permissions.visible_roles(user).order_by("tree_id", "lft")
-    rows = list(
-        rows.values_list("id", "tree_id", "lft", "rght", "title", "slug", "department_id", "grade_id", "status")
-    )
-    placed = nearest_visible_ancestors(rows)
-    out = []
-    for role_id, _tree, _lft, _rght, title, slug, department, grade, role_status in rows:
-        superior, _depth = placed[role_id]
-        out.append(
-            {
-                "id": role_id,
-                "parent": superior[0] if superior else None,
-                "title": title,
-                "slug": slug,
-                "department": department,
-                "grade": grade,
-                "status": role_status,
-                "url": f"{base}{role_id}/",
-            }
-        )
-    return out
+def tree_rows(audience, base):
+    reader = RoleReader(audience)
+    rows = reader.rows(reader.roles(), ("slug", "department_id", "grade_id"))
+    return [
+        {
+            "id": role_id,
+            "parent": superior,
+            "title": title,
+            "slug": slug,
+            "department": department,
+            "grade": grade,
+            "status": role_status,
+            "url": f"{base}{role_id}/",
+        }
+        for role_id, superior, title, role_status, _public, slug, department, grade in rows
+    ]
 
 
 def policy_rules():
@@ -415,7 +368,10 @@ def pay_warning(request):
     data = serializer.validated_data
     if "role" in data:
         role = get_object_or_404(
-            permissions.visible_roles(request.user).select_related("pay_scheme").prefetch_related("pay_scheme__tiers"),
+            RoleReader(Audience.of_request(request))
+            .roles()
+            .select_related("pay_scheme")
+            .prefetch_related("pay_scheme__tiers"),
             pk=data["role"],
         )
         if role.pay_scheme is None:

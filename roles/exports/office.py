@@ -7,11 +7,9 @@ in a download with a Chinese file name.
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
@@ -29,8 +27,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from shopconfig.downloads import download
 
-from .. import permissions
-from ..models import Role, with_live_content
+from ..models import Role
+from ..reading import Audience, RoleReader
 from ..rules import plain_number
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -122,23 +120,6 @@ def percent(rate):
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Audience:
-    """The same three questions the pages ask (roles.permissions)."""
-
-    internal: bool = False  # drafts and their status
-    see_pay: bool = False  # pay schemes, amounts, KPI weights
-    see_pay_range: bool = False  # the reference pay range and benefits
-
-    @classmethod
-    def of(cls, request):
-        return cls(
-            internal=permissions.can_see_internal(request.user),
-            see_pay=permissions.can_see_pay(request.user),
-            see_pay_range=permissions.can_see_pay_range(request.user, request.shop),
-        )
-
-
 def department_label(department):
     # .parent rather than .parent_id: a live version's department (RoleVersion.as_role) is unsaved.
     if department.parent is not None:
@@ -217,36 +198,9 @@ def local_date(moment):
 @dataclass(frozen=True)
 class Column:
     label: str
-    value: object  # callable(role, links) -> str | number | date | None
+    value: object  # callable(role) -> str | number | date | None
     max_width: int = 24
     number_format: str | None = None
-
-
-@dataclass
-class Links:
-    """Reporting lines within the rows being exported, worked out once for all of them."""
-
-    superior: dict = field(default_factory=dict)  # role id -> nearest visible ancestor
-    subordinates: dict = field(default_factory=dict)  # role id -> visible direct reports
-    visible_ids: frozenset = frozenset()
-
-    @classmethod
-    def of(cls, roles):
-        """Like the page: the superior is the nearest ancestor the reader may see; subordinates
-        are the direct reports the reader may see. Uses the tree fields, so no query."""
-        links = cls(visible_ids=frozenset(r.pk for r in roles))
-        open_ancestors = []
-        for role in sorted(roles, key=lambda r: (r.tree_id, r.lft)):
-            while open_ancestors and (open_ancestors[-1].tree_id != role.tree_id or open_ancestors[-1].rght < role.lft):
-                open_ancestors.pop()
-            links.superior[role.pk] = open_ancestors[-1] if open_ancestors else None
-            if role.parent_id in links.visible_ids:
-                links.subordinates.setdefault(role.parent_id, []).append(role)
-            open_ancestors.append(role)
-        return links
-
-    def dotted(self, role):
-        return [boss for boss in role.dotted_line_superiors.all() if boss.pk in self.visible_ids]
 
 
 def _titles(roles):
@@ -268,56 +222,50 @@ def commission(role):
 def catalogue_columns(audience):
     """The columns of the catalogue this audience may see, in order."""
 
-    def superior(role, links):
-        boss = links.superior.get(role.pk)
-        return boss.title if boss else ""
-
-    def requirements(role, links):
+    def requirements(role):
         lines = requirement_lines(getattr(role, "requirement", None))
         return "\n".join(f"{label}：{text}" for label, text in lines if text)
 
     columns = [
-        Column(_("role number"), lambda r, _l: r.code, 12),
-        Column(_("title"), lambda r, _l: r.title, 18),
-        Column(_("department"), lambda r, _l: department_label(r.department), 22),
-        Column(_("grade"), lambda r, _l: r.grade.name, 10),
-        Column(_("superior"), superior, 16),
-        Column(_("dotted-line superiors"), lambda r, links: _titles(links.dotted(r)), 16),
-        Column(_("subordinates"), lambda r, links: _titles(links.subordinates.get(r.pk, [])), 30),
-        Column(_("headcount"), lambda r, _l: r.headcount, 8, "0"),
-        Column(_("shifts"), lambda r, _l: _names(r.shifts.all()), 10),
-        Column(_("work location"), lambda r, _l: r.work_location, 16),
-        Column(_("main responsibility"), lambda r, _l: r.summary, 40),
-        Column(_("duties"), lambda r, _l: numbered(d.text for d in r.duties.all()), 60),
+        Column(_("role number"), lambda r: r.code, 12),
+        Column(_("title"), lambda r: r.title, 18),
+        Column(_("department"), lambda r: department_label(r.department), 22),
+        Column(_("grade"), lambda r: r.grade.name, 10),
+        Column(_("superior"), lambda r: r.superior.title if r.superior else "", 16),
+        Column(_("dotted-line superiors"), lambda r: _titles(r.dotted_superiors), 16),
+        Column(_("subordinates"), lambda r: _titles(r.subordinates), 30),
+        Column(_("headcount"), lambda r: r.headcount, 8, "0"),
+        Column(_("shifts"), lambda r: _names(r.shifts.all()), 10),
+        Column(_("work location"), lambda r: r.work_location, 16),
+        Column(_("main responsibility"), lambda r: r.summary, 40),
+        Column(_("duties"), lambda r: numbered(d.text for d in r.duties.all()), 60),
         Column(_("requirements"), requirements, 40),
-        Column(_("skill requirements"), lambda r, _l: numbered(s.text for s in r.skills.all()), 40),
-        Column(_("KPIs"), lambda r, _l: numbered(kpi_text(k, audience) for k in r.kpis.all()), 50),
+        Column(_("skill requirements"), lambda r: numbered(s.text for s in r.skills.all()), 40),
+        Column(_("KPIs"), lambda r: numbered(kpi_text(k, audience) for k in r.kpis.all()), 50),
     ]
     if audience.see_pay_range:
         columns += [
-            Column(_("reference pay from"), lambda r, _l: r.pay_min, 10, "#,##0"),
-            Column(_("reference pay to"), lambda r, _l: r.pay_max, 10, "#,##0"),
-            Column(_("pay and benefits"), lambda r, _l: r.benefits, 30),
+            Column(_("reference pay from"), lambda r: r.pay_min, 10, "#,##0"),
+            Column(_("reference pay to"), lambda r: r.pay_max, 10, "#,##0"),
+            Column(_("pay and benefits"), lambda r: r.benefits, 30),
         ]
     if audience.see_pay:
         columns += [
-            Column(_("pay scheme"), lambda r, _l: r.pay_scheme.name if r.pay_scheme else "", 20),
-            Column(_("base salary"), lambda r, _l: r.base_salary, 10, "#,##0.00"),
-            Column(_("full performance bonus"), lambda r, _l: r.performance_bonus_amount, 10, "#,##0.00"),
-            Column(_("commission rate"), lambda r, _l: commission(r), 10, "0.00%"),
+            Column(_("pay scheme"), lambda r: r.pay_scheme.name if r.pay_scheme else "", 20),
+            Column(_("base salary"), lambda r: r.base_salary, 10, "#,##0.00"),
+            Column(_("full performance bonus"), lambda r: r.performance_bonus_amount, 10, "#,##0.00"),
+            Column(_("commission rate"), lambda r: commission(r), 10, "0.00%"),
         ]
-    if audience.internal:
-        columns.append(Column(_("status"), lambda r, _l: r.get_status_display(), 8))
-    columns.append(Column(_("updated"), lambda r, _l: local_date(r.updated_at), 11, "yyyy-mm-dd"))
+    if audience.see_drafts:
+        columns.append(Column(_("status"), lambda r: r.get_status_display(), 8))
+    columns.append(Column(_("updated"), lambda r: local_date(r.updated_at), 11, "yyyy-mm-dd"))
     return columns
 
 
 def catalogue_rows(roles, audience):
     """(columns, rows): the table as plain values, before any spreadsheet formatting."""
-    roles = list(roles)
-    links = Links.of(roles)
     columns = catalogue_columns(audience)
-    rows = [[column.value(role, links) for column in columns] for role in roles]
+    rows = [[column.value(role) for column in columns] for role in roles]
     return columns, rows
 
 
@@ -476,20 +424,6 @@ LABEL_SHADING = "F2F2F2"
 _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 
 
-@dataclass
-class RoleCard:
-    """One role with the relations its job description shows, already filtered for the reader."""
-
-    role: Role
-    superior: Role | None = None
-    dotted_line_superiors: list = field(default_factory=list)
-    subordinates: list = field(default_factory=list)
-
-    @property
-    def requirement(self):
-        return getattr(self.role, "requirement", None)
-
-
 def _set_fonts(rpr, fonts):
     latin, east_asian = fonts
     rfonts = rpr.get_or_add_rFonts()
@@ -617,9 +551,8 @@ def _page_number_footer(section, text):
         run.font.size = Pt(9)
 
 
-def role_document(card, audience, *, shop_name):
-    """The .docx bytes of one 岗位说明书, laid out like the job-description page."""
-    role = card.role
+def role_document(role, audience, *, shop_name):
+    """The .docx bytes of one 岗位说明书 (a role loaded by roles.reading), laid out like the job-description page."""
     document = Document()
     _setup_document(document)
     lists = _NumberedLists(document)
@@ -633,13 +566,13 @@ def role_document(card, audience, *, shop_name):
         status.alignment = WD_ALIGN_PARAGRAPH.CENTER
         status.add_run(f"{_('status')}：{role.get_status_display()}").bold = True
 
-    superior = card.superior.title if card.superior else "—"
-    for boss in card.dotted_line_superiors:
+    superior = role.superior.title if role.superior else "—"
+    for boss in role.dotted_superiors:
         superior += f"\n{_('dotted line')}：{boss.title}"
     rows = [
         [(_("title"), role.title), (_("role number"), role.code)],
         [(_("department"), department_label(role.department)), (_("grade"), role.grade.name)],
-        [(_("superior"), superior), (_("subordinates"), _titles(card.subordinates) or _("none"))],
+        [(_("superior"), superior), (_("subordinates"), _titles(role.subordinates) or _("none"))],
         [(_("headcount"), str(role.headcount)), (_("shifts"), _names(role.shifts.all()))],
     ]
     if role.work_location:
@@ -658,7 +591,7 @@ def role_document(card, audience, *, shop_name):
         document.add_paragraph("—")
 
     document.add_heading(_("requirements"), level=1)
-    for label, text in requirement_lines(card.requirement):
+    for label, text in requirement_lines(getattr(role, "requirement", None)):
         _labelled(document, label, text)
     document.add_heading(_("skill requirements"), level=2)
     skills = [skill.text for skill in role.skills.all()]
@@ -722,50 +655,18 @@ def role_document(card, audience, *, shop_name):
 
 
 def role_docx(request, slug):
-    audience = Audience.of(request)
-    visible = permissions.visible_roles(request.user)
-    role = get_object_or_404(visible.with_job_description(visible, audience.see_pay), slug=slug)
-    reporting_line = list(role.get_ancestors().filter(pk__in=visible.values("pk")))
-    if not audience.internal:  # the public reads the live version
-        role = with_live_content([role], visible=visible, see_pay=audience.see_pay)[0]
-    card = RoleCard(
-        role,
-        superior=reporting_line[-1] if reporting_line else None,
-        dotted_line_superiors=list(role.dotted_line_superiors.all()),
-        subordinates=role.visible_children,
-    )
-    content = role_document(card, audience, shop_name=request.shop.company_name)
+    audience = Audience.of_request(request)
+    role = RoleReader(audience).get(slug=slug)
+    content = role_document(role, audience, shop_name=request.shop.company_name)
     filename = safe_filename(f"{role.title}-{_('job description')}", fallback=role.slug)
     return download(content, f"{filename}.docx", DOCX_TYPE)
 
 
-def catalogue_roles(user, audience):
-    """Every role the user may read, with all the workbook shows, in a fixed number of queries."""
-    visible = permissions.visible_roles(user)
-    roles = (
-        # Not with_card_relations(): the superior comes from the tree fields (Links), so
-        # loading a parent Role per row would be wasted.
-        visible.select_related("department", "department__parent", "grade", "requirement")
-        .prefetch_related(
-            "duties",
-            "skills",
-            "kpis",
-            "shifts",
-            Prefetch("dotted_line_superiors", queryset=visible.order_by("tree_id", "lft")),
-        )
-        .order_by("department__order", "department__name", "tree_id", "lft")
-    )
-    if audience.see_pay:
-        roles = roles.select_related("pay_scheme")
-    return roles
-
-
 def catalogue_xlsx(request):
-    audience = Audience.of(request)
-    roles = catalogue_roles(request.user, audience)
-    if not audience.internal:  # the public reads the live versions
-        roles = with_live_content(roles, visible=permissions.visible_roles(request.user), see_pay=audience.see_pay)
-    columns, rows = catalogue_rows(roles, audience)
+    audience = Audience.of_request(request)
+    reader = RoleReader(audience)
+    roles = reader.job_descriptions().order_by("department__order", "department__name", "tree_id", "lft")
+    columns, rows = catalogue_rows(reader.load(roles), audience)
     title = _("Role duties breakdown")
     content = catalogue_workbook(columns, rows, title=title, author=request.shop.company_name)
     return download(content, f"{safe_filename(title)}.xlsx", XLSX_TYPE)

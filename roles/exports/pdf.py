@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,9 +29,7 @@ from django.utils.translation import gettext as _
 from shopconfig.downloads import download
 from shopconfig.models import ShopProfile
 
-from .. import permissions
-from ..models import with_live_content
-from ..treecheck import nearest_visible_ancestors
+from ..reading import Audience, RoleReader
 
 logger = logging.getLogger(__name__)
 
@@ -262,54 +259,15 @@ def page_styles():
     }
 
 
-class Superior:
-    """A visible superior as the template shows it: title and slug."""
-
-    def __init__(self, row):
-        self.pk, self.slug, self.title = row[0], row[4], row[5]
-
-    def __str__(self):
-        return self.title
-
-
-def jd_roles(roles, visible, see_pay):
-    """The roles in tree order with everything a printed job description shows, in a fixed number of queries.
-
-    Sets on each role: `superior` (nearest visible superior), `depth` (among the visible roles
-    of the set), `visible_children`, and the prefetched duties, skills, KPIs, shifts,
-    dotted-line superiors and, when pay is shown, the pay scheme's tiers.
-    """
-    roles = list(roles.with_job_description(visible, see_pay).order_by("tree_id", "lft"))
-    if not roles:
-        return roles
-    fields = ("id", "tree_id", "lft", "rght", "slug", "title")
-    if len(roles) == 1:
-        role = roles[0]
-        above = visible.filter(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
-        rows = [*above.order_by("lft").values_list(*fields), (role.pk, role.tree_id, role.lft, role.rght)]
-    else:
-        trees = {role.tree_id for role in roles}
-        rows = visible.filter(tree_id__in=trees).order_by("tree_id", "lft").values_list(*fields)
-    placed = nearest_visible_ancestors(rows)
-    # Nesting among the printed roles themselves, for the bookmarks and the contents.
-    depth_in_set = nearest_visible_ancestors((r.pk, r.tree_id, r.lft, r.rght) for r in roles)
-    for role in roles:
-        row, _depth = placed.get(role.pk, (None, 0))
-        role.superior = Superior(row) if row else None
-        role.depth = depth_in_set[role.pk][1]
-        role.jd_requirement = getattr(role, "requirement", None)
-    return roles
-
-
-def jd_context(roles, *, see_pay, show_pay_range, shop, title, bookmark_offset=1):
+def jd_context(roles, audience, *, shop, title, bookmark_offset=1):
     """Template context shared by one role's PDF, the admin's selection and the handbook."""
     language = get_language() or settings.LANGUAGE_CODE
     return {
         "roles": roles,
         "in_document": {role.slug for role in roles} if len(roles) > 1 else set(),
         "bookmark_offset": bookmark_offset,
-        "see_pay": see_pay,
-        "show_pay_range": show_pay_range,
+        "see_pay": audience.see_pay,
+        "show_pay_range": audience.see_pay_range,
         "shop": shop,
         "document_title": title,
         "generated_at": timezone.localtime(),
@@ -324,9 +282,9 @@ def safe_filename(*parts):
     return f"{name or 'roleatlas'}.pdf"
 
 
-def render_roles_pdf(roles, *, see_pay, show_pay_range, shop, title, url_fetcher=None):
-    """One PDF with a job description per role, each starting on a new page."""
-    context = jd_context(roles, see_pay=see_pay, show_pay_range=show_pay_range, shop=shop, title=title)
+def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None):
+    """One PDF with a job description per role (loaded by roles.reading), each starting on a new page."""
+    context = jd_context(roles, audience, shop=shop, title=title)
     return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher).content
 
 
@@ -339,21 +297,10 @@ def pdf_error_response(request, error):
 
 def role_pdf(request, slug):
     """/roles/<slug>.pdf: the job description as the reader may see it (pay only for those allowed)."""
-    visible = permissions.visible_roles(request.user)
-    roles = jd_roles(visible.filter(slug=slug), visible, permissions.can_see_pay(request.user))
-    if not roles:
-        raise Http404
-    if not permissions.can_see_internal(request.user):  # the public reads the live version
-        roles = with_live_content(roles, visible=visible, see_pay=permissions.can_see_pay(request.user))
-    role = roles[0]
+    audience = Audience.of_request(request)
+    role = RoleReader(audience).get(slug=slug)
     try:
-        content = render_roles_pdf(
-            roles,
-            see_pay=permissions.can_see_pay(request.user),
-            show_pay_range=permissions.can_see_pay_range(request.user, request.shop),
-            shop=request.shop,
-            title=f"{role.title} · {_('job description')}",
-        )
+        content = render_roles_pdf([role], audience, shop=request.shop, title=f"{role.title} · {_('job description')}")
     except PdfError as error:
         return pdf_error_response(request, error)
     response = download(content, safe_filename(role.title, _("job description")), PDF_CONTENT_TYPE)
@@ -378,23 +325,17 @@ def download_selected_pdf(modeladmin, request, queryset):
             messages.WARNING,
         )
         return None
-    visible = permissions.visible_roles(request.user)
-    see_pay = permissions.can_see_pay(request.user)
-    roles = jd_roles(queryset.filter(pk__in=visible.values("pk")), visible, see_pay)
     shop = ShopProfile.load()
+    audience = Audience.of(request.user, shop)
+    reader = RoleReader(audience)
+    roles = reader.load(reader.job_descriptions().filter(pk__in=queryset.values("pk")).order_by("tree_id", "lft"))
     if len(roles) == 1:
         title, name = f"{roles[0].title} · {_('job description')}", safe_filename(roles[0].title, _("job description"))
     else:
         title = _("Job descriptions")
         name = safe_filename(shop.company_name, _("Job descriptions"), timezone.localdate().isoformat())
     try:
-        content = render_roles_pdf(
-            roles,
-            see_pay=see_pay,
-            show_pay_range=permissions.can_see_pay_range(request.user, shop),
-            shop=shop,
-            title=title,
-        )
+        content = render_roles_pdf(roles, audience, shop=shop, title=title)
     except PdfError as error:
         modeladmin.message_user(request, str(error), messages.ERROR)
         return None
