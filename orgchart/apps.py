@@ -8,9 +8,10 @@ class OrgchartConfig(AppConfig):
     verbose_name = _("Org chart")
 
     def ready(self):
-        from roles.apps import ensure_groups
+        from roles.apps import STAFF_APPS, ensure_groups
 
         # The catalogue's groups include this app's permissions (people in roles), which Django
         # creates only after this app's migrations: roles' own run of ensure_groups is too early
         # on a fresh database.
+        STAFF_APPS.append(self.label)
         post_migrate.connect(ensure_groups, sender=self)

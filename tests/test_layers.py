@@ -23,16 +23,6 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 ROOT_PACKAGES = ["shopconfig", "roles", "orgchart", "bench", "tests"]
 ENTRY_MODULES = {"urls.py", "settings.py", "wsgi.py", "asgi.py"}
 
-# Files known to break the string rule, being fixed in issue 11. Each is an xfail(strict=True): the day the
-# file is fixed its test passes, strict turns that into a failure, and the entry must be removed.
-KNOWN_OFFENDERS = {
-    "roles/api/serializers.py": "roles/api names orgchart.Employee; being moved in this issue",
-    "roles/apps.py": (
-        'roles/apps.py ensure_groups() gives the staff groups orgchart\'s permissions by app label ("orgchart"); '
-        "found by issue 11 item 3, for the lead to move (e.g. orgchart's own post_migrate handler)"
-    ),
-}
-
 
 def naming(*apps):
     """An app named at the start of a string ("orgchart", 'orgchart:chart', "orgchart.Employee") or in a dotted
@@ -60,24 +50,14 @@ def python_files(package, exempt=()):
     return sorted(p for p in (ROOT / package).rglob("*.py") if p.relative_to(ROOT / package).as_posix() not in exempt)
 
 
-def params(files):
-    cases = []
-    for path in files:
-        name = path.relative_to(ROOT).as_posix()
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_OFFENDERS[name])] if name in KNOWN_OFFENDERS else []
-        cases.append(pytest.param(path, id=name, marks=marks))
-    return cases
-
-
-@pytest.mark.parametrize("path", params(python_files("roles")))
-def test_roles_names_no_orgchart(path):
-    hits = offending_lines(path, naming("orgchart"))
+def test_roles_names_no_orgchart():
+    hits = [hit for path in python_files("roles") for hit in offending_lines(path, naming("orgchart"))]
     assert not hits, "roles must not name the orgchart app, not even in a string:\n" + "\n".join(hits)
 
 
-@pytest.mark.parametrize("path", params(python_files("shopconfig", exempt=ENTRY_MODULES)))
-def test_shopconfig_names_neither_app(path):
-    hits = offending_lines(path, naming("roles", "orgchart"))
+def test_shopconfig_names_neither_app():
+    files = python_files("shopconfig", exempt=ENTRY_MODULES)
+    hits = [hit for path in files for hit in offending_lines(path, naming("roles", "orgchart"))]
     assert not hits, "only shopconfig's urls, settings, wsgi and asgi may name roles or orgchart:\n" + "\n".join(hits)
 
 
