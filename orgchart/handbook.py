@@ -26,7 +26,8 @@ from django_tasks import task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from roles import permissions
-from roles.exports.pdf import PDF_CONTENT_TYPE, PdfError, describe, jd_context, render_pdf, safe_filename
+from roles.exports.pdf import jd_context
+from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, render_pdf, safe_filename
 from roles.reading import Audience, RoleReader
 from shopconfig.downloads import atomic_write, file_download
 from shopconfig.models import ShopProfile

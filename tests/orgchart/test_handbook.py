@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from orgchart import handbook
 from orgchart.models import HandbookExport
-from roles.exports import pdf
+from roles.exports import pdfengine
 from roles.models import Role
 from shopconfig.models import ShopProfile
 from tests.downloads import attachment_filename
@@ -126,7 +126,7 @@ def test_the_handbook_fetches_only_its_stylesheets_and_the_chart_drawing(catalog
     role.save()
     fetched = []
 
-    class Recording(pdf.SafeURLFetcher):
+    class Recording(pdfengine.SafeURLFetcher):
         def fetch(self, url, headers=None):
             fetched.append(url)
             return super().fetch(url, headers)
@@ -189,7 +189,7 @@ def test_a_full_disk_gives_a_clear_error_and_no_file(catalogue, client, monkeypa
 
 
 def test_a_missing_font_fails_the_handbook_clearly(catalogue, client, monkeypatch, settings):
-    monkeypatch.setattr(pdf, "missing_fonts", lambda: ["Noto Sans CJK SC"])
+    monkeypatch.setattr(pdfengine, "missing_fonts", lambda: ["Noto Sans CJK SC"])
     status_page, export = request_handbook(client)
     assert export.status == HandbookExport.Status.FAILED
     assert "fonts-noto-cjk" in status_page.content.decode()
@@ -216,7 +216,9 @@ def test_visitors_get_404_for_a_private_catalogue_or_an_unpublished_root(catalog
 
 def test_the_handbook_costs_the_same_queries_with_more_roles(catalogue, monkeypatch):
     rendered = []
-    monkeypatch.setattr(handbook, "render_pdf", lambda html, *a, **k: rendered.append(html) or pdf.RenderedPdf(None, 1))
+    monkeypatch.setattr(
+        handbook, "render_pdf", lambda html, *a, **k: rendered.append(html) or pdfengine.RenderedPdf(None, 1)
+    )
 
     def grow():
         add_roles(10)  # with people and dotted lines
@@ -276,7 +278,7 @@ def test_the_command_can_include_pay(catalogue, tmp_path):
 def test_the_command_fails_cleanly_and_writes_nothing(catalogue, tmp_path, monkeypatch):
     with pytest.raises(CommandError, match="no-such-role"):
         call_command("export_handbook", str(tmp_path / "a.pdf"), "--root", "no-such-role")
-    monkeypatch.setattr(pdf, "missing_fonts", lambda: ["Noto Serif CJK SC"])
+    monkeypatch.setattr(pdfengine, "missing_fonts", lambda: ["Noto Serif CJK SC"])
     with pytest.raises(CommandError, match="fonts-noto-cjk"):
         call_command("export_handbook", str(tmp_path / "b.pdf"))
     assert list(tmp_path.iterdir()) == []

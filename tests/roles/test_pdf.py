@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from roles.exports import pdf
+from roles.exports import pdf, pdfengine
 from roles.models import Role
 from roles.reading import Audience, RoleReader
 from shopconfig.models import ShopProfile
@@ -35,7 +35,7 @@ def get_pdf(client, slug=SPECIALIST, **headers):
     return response
 
 
-class RecordingFetcher(pdf.SafeURLFetcher):
+class RecordingFetcher(pdfengine.SafeURLFetcher):
     """The real fetcher, remembering every URL WeasyPrint asks it for."""
 
     def __init__(self):
@@ -50,7 +50,7 @@ class RecordingFetcher(pdf.SafeURLFetcher):
 @pytest.fixture
 def recording_fetcher(monkeypatch):
     fetcher = RecordingFetcher()
-    monkeypatch.setattr(pdf, "SafeURLFetcher", lambda: fetcher)
+    monkeypatch.setattr(pdfengine, "SafeURLFetcher", lambda: fetcher)
     return fetcher
 
 
@@ -200,7 +200,7 @@ def test_a_character_no_font_has_gives_a_clear_error_page(specialist, client):
 
 
 def test_a_missing_font_gives_a_clear_error_page(specialist, client, monkeypatch):
-    monkeypatch.setattr(pdf, "missing_fonts", lambda: ["Noto Sans CJK SC"])
+    monkeypatch.setattr(pdfengine, "missing_fonts", lambda: ["Noto Sans CJK SC"])
     response = client.get(f"/roles/{SPECIALIST}.pdf")
     assert response.status_code == 500
     page = response.content.decode()
@@ -221,7 +221,7 @@ def test_a_renderer_crash_gives_a_clear_error_page(specialist, client, monkeypat
 
 
 def test_the_installed_fonts_are_found():
-    assert pdf.missing_fonts() == []
+    assert pdfengine.missing_fonts() == []
 
 
 def test_fonts_are_subset_by_harfbuzz_not_the_35_times_slower_fonttools(specialist, client, caplog):
@@ -235,7 +235,7 @@ def test_fonts_are_subset_by_harfbuzz_not_the_35_times_slower_fonttools(speciali
 
 def test_disk_errors_are_described_without_server_paths():
     error = OSError(28, "No space left on device", "/srv/roleatlas/media/exports/.handbook-1.pdf.part")
-    assert pdf.describe(error) == "No space left on device"
+    assert pdfengine.describe(error) == "No space left on device"
 
 
 # ------------------------------------------------------------------------------------ the fetcher
@@ -303,7 +303,7 @@ def test_unescaped_hostile_html_still_fetches_and_attaches_nothing(db, listening
         f'<image href=%22{base}/inside-svg%22 width=%2210%22 height=%2210%22/></svg>"></body></html>'
     )
     fetcher = RecordingFetcher()
-    content = pdf.render_pdf(html, url_fetcher=fetcher).content
+    content = pdfengine.render_pdf(html, url_fetcher=fetcher).content
     assert hits == []
     assert embedded_files(content) == []
     assert any("169.254.169.254" in url for url in fetcher.urls)  # asked, and refused
@@ -336,11 +336,11 @@ def test_unescaped_hostile_html_still_fetches_and_attaches_nothing(db, listening
 )
 def test_the_fetcher_refuses_everything_but_static_files_and_data(url):
     with pytest.raises(PermissionError, match="refused"):
-        pdf.SafeURLFetcher().fetch(url)
+        pdfengine.SafeURLFetcher().fetch(url)
 
 
 def test_the_fetcher_serves_the_stylesheet_and_data_urls():
-    fetcher = pdf.SafeURLFetcher()
+    fetcher = pdfengine.SafeURLFetcher()
     css = fetcher.fetch("https://roleatlas.invalid/static/css/jd_pdf.css")
     assert css.content_type == "text/css" and b"@page" in css.read()
     data = fetcher.fetch("data:text/plain;base64,5o6o5bm/")
@@ -350,13 +350,13 @@ def test_the_fetcher_serves_the_stylesheet_and_data_urls():
 def test_the_print_stylesheets_refer_to_nothing_outside_themselves():
     """Fonts come from fontconfig (system packages), so the CSS has no url() and no @font-face to fetch."""
     for name in ["jd_pdf.css", "handbook_pdf.css"]:
-        css = pdf.static_file_for(f"https://roleatlas.invalid/static/css/{name}").read_text()
+        css = pdfengine.static_file_for(f"https://roleatlas.invalid/static/css/{name}").read_text()
         assert "url(" not in css and "@import" not in css and "@font-face" not in css
 
 
 def test_the_fetcher_never_follows_redirects():
-    assert pdf.SafeURLFetcher()._allowed_protocols == ("data",)
-    handlers = {type(handler).__name__ for handler in pdf.SafeURLFetcher().handlers}
+    assert pdfengine.SafeURLFetcher()._allowed_protocols == ("data",)
+    handlers = {type(handler).__name__ for handler in pdfengine.SafeURLFetcher().handlers}
     assert "HTTPRedirectHandler" not in handlers
 
 
@@ -418,11 +418,11 @@ def test_the_admin_action_refuses_too_many_roles(seeded, client, monkeypatch):
     ],
 )
 def test_css_strings_escape_everything_but_letters_digits_and_spaces(text, expected):
-    assert pdf.css_string(text) == expected
+    assert pdfengine.css_string(text) == expected
 
 
 def test_page_footer_patterns_become_css_content():
-    assert pdf.css_content("第 {page} 页 / 共 {pages} 页", page="counter(page)", pages="counter(pages)") == (
+    assert pdfengine.css_content("第 {page} 页 / 共 {pages} 页", page="counter(page)", pages="counter(pages)") == (
         '"第 " counter(page) " 页 \\2f  共 " counter(pages) " 页"'
     )
 

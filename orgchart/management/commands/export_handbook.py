@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from orgchart.handbook import HandbookError, build_handbook
-from roles.exports.pdf import PdfError
+from roles.exports.pdfengine import PdfError
 from shopconfig.downloads import atomic_write
 
 
