@@ -136,9 +136,7 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        if change:
-            workflow.prepare_edit(obj)
-        services.save_role(obj, reason=_("Edited in the admin") if change else _("Created in the admin"))
+        workflow.save_edit(obj, _("Edited in the admin") if change else _("Created in the admin"))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -205,11 +205,17 @@ def record_before_edit(role_id):
     return version
 
 
-def prepare_edit(role):
-    """Before the admin saves an edit: record the published content if needed, and take the status
-    and live version from the database (a move made since the form was loaded must not be undone)."""
-    record_before_edit(role.pk)
-    role.status, role.live_version_id = Role.objects.values_list("status", "live_version_id").get(pk=role.pk)
+def save_edit(role, reason, **items):
+    """HR's edit of a role, from the admin, the API or a history revert, in the one order they share:
+    record the published content if needed (the public keeps reading it) and take the status and
+    live version from the database (a move made since the form was loaded must not be undone);
+    save through the tree service (`items` as services.save_role_card takes them); once the
+    role's related rows are saved too, after_edit() sends a changed published role back to draft.
+    A new role is simply saved."""
+    if role.pk is not None:
+        record_before_edit(role.pk)
+        role.status, role.live_version_id = Role.objects.values_list("status", "live_version_id").get(pk=role.pk)
+    return services.save_role_card(role, reason, **items)
 
 
 def after_edit(role_id, user):

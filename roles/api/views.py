@@ -163,13 +163,11 @@ class RoleViewSet(viewsets.ModelViewSet):
             items["requirement"] = requirement
             items["clear_requirement"] = requirement is None
         role = instance if instance is not None else Role()
-        if role.pk:
-            workflow.prepare_edit(role)  # keeps what the public reads if the role is published
         for name, value in data.items():
             setattr(role, name, value)
         try:
             role.full_clean(exclude=TREE_FIELDS)
-            services.save_role_card(role, reason=_("Changed through the API"), **items)
+            workflow.save_edit(role, _("Changed through the API"), **items)
         except DjangoValidationError as error:
             raise api_error(error) from None
         if instance is not None:
