@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .exports import office, pdf
+from .exports import pdf, word
 
 app_name = "roles"
 urlpatterns = [
@@ -9,5 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.role_detail, name="detail"),
     path("<slug:slug>/history/", views.role_history, name="history"),
     path("<slug:slug>.pdf", pdf.role_pdf, name="pdf"),
-    path("<slug:slug>.docx", office.role_docx, name="docx"),
+    path("<slug:slug>.docx", word.role_docx, name="docx"),
 ]

@@ -9,7 +9,7 @@ from orgchart import api as staffing_api
 from orgchart import handbook
 from orgchart.chartfile.views import chart_file
 from roles.api import urls as catalogue_api
-from roles.exports import office
+from roles.exports import excel
 from roles.importer import views as role_import
 
 
@@ -28,7 +28,7 @@ admin.site.index_title = _("Catalogue administration")
 _("Changes")
 
 urlpatterns = [
-    path("roles.xlsx", office.catalogue_xlsx, name="catalogue-xlsx"),
+    path("roles.xlsx", excel.catalogue_xlsx, name="catalogue-xlsx"),
     path("handbook.pdf", handbook.handbook_pdf, name="handbook"),
     path("handbook/<str:task_id>/", handbook.handbook_status, name="handbook-status"),
     path("handbook/<str:task_id>/download/", handbook.handbook_download, name="handbook-download"),
