@@ -34,6 +34,14 @@ SNAPSHOT_TEXT_FIELDS = (
     "external_relations", "working_conditions", "review_cycle", "career_path", "source",
 )  # fmt: skip
 SNAPSHOT_DECIMAL_FIELDS = ("pay_min", "pay_max", "base_salary", "performance_bonus_amount", "commission_rate")
+# The standard 岗位说明书 template's optional fields, in print order (Role.standard_fields()).
+STANDARD_FIELDS = (
+    "authority", "internal_relations", "external_relations", "working_conditions", "review_cycle", "career_path",
+)  # fmt: skip
+# Pay: the reference range and benefits (which the shop may publish for recruiting), then what only
+# pay readers see. The API, the exports and the version history hide these by the same lists.
+PAY_RANGE_FIELDS = ("pay_min", "pay_max", "benefits")
+PAY_FIELDS = (*PAY_RANGE_FIELDS, "pay_scheme", "base_salary", "performance_bonus_amount", "commission_rate")
 REQUIREMENT_FIELDS = (
     "experience_years", "experience_text", "education_level", "education_text", "majors", "physical", "other",
 )  # fmt: skip
@@ -443,15 +451,7 @@ class Role(MPTTModel):
 
     def standard_fields(self):
         """The optional 岗位说明书 template fields, as (label, value) pairs in print order."""
-        names = [
-            "authority",
-            "internal_relations",
-            "external_relations",
-            "working_conditions",
-            "review_cycle",
-            "career_path",
-        ]
-        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in names]
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in STANDARD_FIELDS]
 
     @property
     def is_public(self):

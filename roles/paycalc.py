@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from .rules import plain_number
+from .rules import percent, plain_number
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -118,10 +118,6 @@ def _score(value, name="performance_score"):
     return value
 
 
-def _percent(rate):
-    return f"{plain_number(rate * 100)}%"
-
-
 def _tier_for(tiers, score):
     """The tier that covers the score; if HR's tiers overlap, the one starting highest wins."""
     matching = [tier for tier in tiers if tier.contains(score)]
@@ -168,7 +164,7 @@ def compute_pay(
         attendance_bonus = money(ZERO)
     else:
         attendance_bonus = money(base * attendance_rate)
-        reasons.append(_("Full-attendance bonus: %(rate)s of the base salary.") % {"rate": _percent(attendance_rate)})
+        reasons.append(_("Full-attendance bonus: %(rate)s of the base salary.") % {"rate": percent(attendance_rate)})
 
     # 绩效奖金: the share of the full bonus that the score's tier pays.
     tier = _tier_for(rules.tiers, score)
@@ -186,7 +182,7 @@ def compute_pay(
                 % {
                     "score": plain_number(score),
                     "low": plain_number(tier.min_score),
-                    "rate": _percent(performance_rate),
+                    "rate": percent(performance_rate),
                 }
             )
         else:
@@ -199,7 +195,7 @@ def compute_pay(
                     "score": plain_number(score),
                     "low": plain_number(tier.min_score),
                     "high": plain_number(tier.max_score),
-                    "rate": _percent(performance_rate),
+                    "rate": percent(performance_rate),
                 }
             )
     performance_bonus = money(full_bonus * performance_rate)
@@ -216,7 +212,7 @@ def compute_pay(
         commission = money(sales * commission_rate)
         reasons.append(
             _("Commission: %(rate)s of sales of %(sales)s.")
-            % {"rate": _percent(commission_rate), "sales": plain_number(sales)}
+            % {"rate": percent(commission_rate), "sales": plain_number(sales)}
         )
 
     # 特殊奖励: an amount decided each month, paid only where the scheme has it.

@@ -16,6 +16,11 @@ def plain_number(value):
     return f"{value.normalize():f}"
 
 
+def percent(rate):
+    """A share as people read it: 0.800 → 80%, 0.015 → 1.5%; None → ""."""
+    return "" if rate is None else f"{plain_number(Decimal(rate) * 100)}%"
+
+
 def kpi_weight_total(weights):
     """Sum of the KPI weights that are set (empty weights count as nothing)."""
     return sum((Decimal(w) for w in weights if w is not None), Decimal("0"))

@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Requirement
+from .models import PAY_FIELDS, Requirement
 
 UNCHANGED, CHANGED, ADDED, REMOVED = "unchanged", "changed", "added", "removed"
 
@@ -19,9 +19,7 @@ UNCHANGED, CHANGED, ADDED, REMOVED = "unchanged", "changed", "added", "removed"
 # chart neither makes a new version nor is undone by restoring one.
 TREE_KEYS = frozenset({"parent"})
 # Shown only to readers who may see pay (roles.permissions.can_see_pay); KPI weights as well.
-PAY_KEYS = frozenset(
-    {"pay_min", "pay_max", "benefits", "pay_scheme", "base_salary", "performance_bonus_amount", "commission_rate"}
-)
+PAY_KEYS = frozenset(PAY_FIELDS)
 
 # (key, label) in the order of the job-description page; "requirement.x" is a requirement field.
 SCALAR_FIELDS = (

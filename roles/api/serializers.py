@@ -10,8 +10,22 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import permissions, rules
-from ..models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Skill
+from .. import rules
+from ..models import (
+    KPI,
+    PAY_FIELDS,
+    PAY_RANGE_FIELDS,
+    STANDARD_FIELDS,
+    Department,
+    Duty,
+    Grade,
+    PayScheme,
+    PerformanceTier,
+    Requirement,
+    Role,
+    Skill,
+)
+from ..reading import Audience
 
 PAY_NOTE = _("Absent unless the reader may see pay.")
 INTERNAL_NOTE = _("Absent unless the reader is a manager or HR.")
@@ -68,14 +82,13 @@ class HidingSerializer(serializers.ModelSerializer):
 
     def _hidden_for_reader(self):
         request = self.context.get("request")
-        user = getattr(request, "user", None)
+        audience = Audience.of_request(request) if request is not None else Audience()
         hidden = set()
-        if user is None or not permissions.can_see_pay(user):
+        if not audience.see_pay:
             hidden.update(self.pay_fields)
-            shop = getattr(request, "shop", None)
-            if "pay_min" in self.pay_fields and shop is not None and permissions.can_see_pay_range(user, shop):
-                hidden -= {"pay_min", "pay_max"}
-        if user is None or not permissions.can_see_internal(user):
+            if audience.see_pay_range:
+                hidden.difference_update(PAY_RANGE_FIELDS)
+        if not audience.see_drafts:
             hidden.update(self.internal_fields)
         return hidden
 
@@ -182,21 +195,10 @@ class RequirementSerializer(RejectUnknownFields, serializers.ModelSerializer):
         ]
 
 
-ROLE_PAY_FIELDS = (
-    "pay_min",
-    "pay_max",
-    "benefits",
-    "pay_scheme",
-    "base_salary",
-    "performance_bonus_amount",
-    "commission_rate",
-)
-
-
 class RoleSerializer(RejectUnknownFields, HidingSerializer):
     """A role as the list shows it; also what HR writes (flat fields; the superior by id)."""
 
-    pay_fields = ROLE_PAY_FIELDS
+    pay_fields = PAY_FIELDS
     internal_fields = ("source",)
 
     url = serializers.HyperlinkedIdentityField(view_name="api:role-detail")
@@ -230,16 +232,14 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
             "summary",
             "headcount",
             "work_location",
-            *ROLE_PAY_FIELDS,
+            *PAY_FIELDS,
             "source",
             "prepared_on",
             "updated_at",
         ]
         # Status changes go through review and approval (roles.workflow, buttons in the admin).
         read_only_fields = ["level", "status", "updated_at"]
-        extra_kwargs = {name: {"help_text": PAY_NOTE} for name in ROLE_PAY_FIELDS} | {
-            "source": {"help_text": INTERNAL_NOTE}
-        }
+        extra_kwargs = {name: {"help_text": PAY_NOTE} for name in PAY_FIELDS} | {"source": {"help_text": INTERNAL_NOTE}}
 
     def to_representation(self, role):
         """The superior a reader sees is the nearest visible one (roles.reading), when the role was loaded there."""
@@ -268,12 +268,7 @@ class RoleDetailSerializer(RoleSerializer):
     class Meta(RoleSerializer.Meta):
         fields = [
             *RoleSerializer.Meta.fields,
-            "authority",
-            "internal_relations",
-            "external_relations",
-            "working_conditions",
-            "review_cycle",
-            "career_path",
+            *STANDARD_FIELDS,
             "shifts",
             "duties",
             "requirement",

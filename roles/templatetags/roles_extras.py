@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 from django import template
 
-from roles.rules import plain_number
+from roles import rules
 from roles.sections import JD_SECTIONS
 
 register = template.Library()
@@ -10,10 +8,8 @@ register = template.Library()
 
 @register.filter
 def percent(rate):
-    """0.800 → 80%: how people read a share."""
-    if rate is None or rate == "":
-        return ""
-    return f"{plain_number(Decimal(rate) * 100)}%"
+    """0.800 → 80%: how people read a share (roles.rules.percent)."""
+    return rules.percent(rate if rate != "" else None)
 
 
 @register.simple_tag

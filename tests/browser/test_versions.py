@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from roles import services, workflow
+from roles import workflow
 from roles.models import Role
 from tests.browser.test_catalogue import FAILING_IMPACTS, axe_violations, log_in
 from tests.factories import make_hr_manager, make_hr_user
@@ -14,10 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_hr_compares_two_versions_side_by_side(seeded, live_server, page, artifacts):
     hr, approver = make_hr_user(), make_hr_manager()
     role = Role.objects.get(slug="store-cs")
-    workflow.prepare_edit(role)
     duties = list(role.duties.values_list("text", flat=True))
     role.headcount += 2
-    services.save_role_card(
+    workflow.save_edit(
         role,
         "browser test",
         duties=[{"text": "处理直播间客人的咨询"}, *({"text": t} for t in duties[:-1])],
