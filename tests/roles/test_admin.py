@@ -4,41 +4,28 @@ import pytest
 
 from roles import services
 from roles.models import Role
-from tests.factories import make_manager, make_role
-from tests.pages import query_count
-
-
-def add_roles(count):
-    """More roles, spread over several levels, so per-row queries would show."""
-    parent = Role.objects.get(title="客服主管")
-    for i in range(count):
-        role = make_role(f"客服{i}", parent=parent, department=parent.department, grade=parent.grade)
-        if i % 10 == 0:
-            parent = role
+from tests.factories import make_manager
+from tests.pages import add_roles, page_view
+from tests.queries import assert_constant_queries
 
 
 def test_hr_sees_the_role_tree_in_chinese(seeded, hr_client):
     page = hr_client.get("/admin/roles/role/").content.decode()
-    assert "选择 岗位 来修改" in page or "岗位" in page
+    assert "<h1>选择 岗位 来修改</h1>" in page
     positions = [page.index(title) for title in ["总经理", "运营总监", "店长", "客服主管", "店铺客服", "仓库主管"]]
     assert positions == sorted(positions)
     assert "电子商务部" in page and "经理/店长" in page
 
 
 def test_the_changelist_query_count_does_not_grow_with_roles(seeded, hr_client):
-    before = query_count(hr_client, "/admin/roles/role/")
-    add_roles(200)
-    after = query_count(hr_client, "/admin/roles/role/")
-    assert after == before
-    assert "客服199" in hr_client.get("/admin/roles/role/").content.decode()
+    changelist = page_view(hr_client, "/admin/roles/role/")
+    assert_constant_queries(changelist, lambda: add_roles(200))
+    assert "客服199" in changelist().content.decode()
 
 
 def test_the_change_form_query_count_does_not_grow_with_roles(seeded, hr_client):
     url = f"/admin/roles/role/{Role.objects.get(title='客服主管').pk}/change/"
-    before = query_count(hr_client, url)
-    add_roles(200)
-    after = query_count(hr_client, url)
-    assert after == before
+    assert_constant_queries(page_view(hr_client, url), lambda: add_roles(200))
 
 
 def test_the_change_form_shows_the_card_in_chinese(seeded, hr_client):
@@ -86,12 +73,14 @@ def test_managers_may_read_but_not_change_roles(seeded, client):
     role = Role.objects.get(title="店长")
     assert client.get("/admin/roles/role/").status_code == 200
     page = client.get(f"/admin/roles/role/{role.pk}/change/").content.decode()
-    assert "保存" not in page or 'name="_save"' not in page
+    assert "查看 岗位" in page  # the view-only form, not 修改 岗位
+    assert 'name="_save"' not in page and "保存" not in page
     response = client.post(
         "/admin/roles/role/", {"cmd": "move_node", "cut_item": role.pk, "pasted_on": role.parent.pk, "position": "left"}
     )
     assert Role.objects.get(pk=role.pk).parent.title == "运营总监"
-    assert response.status_code in (200, 403)
+    # The drag handler answers the tree widget in its own protocol: a refusal, not an HTTP error.
+    assert (response.status_code, response.content) == (200, b"FAIL, no permission.")
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(seeded, client):

@@ -6,8 +6,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +24,7 @@ from roles.lint import (
 )
 from roles.models import Grade, Requirement, Role
 from tests.pages import add_roles
+from tests.queries import assert_constant_queries
 
 # --- Discrimination -------------------------------------------------------------------------
 
@@ -369,22 +368,18 @@ def test_span_of_control_follows_the_setting(seeded, settings):
     assert not [f for f in linting.role_findings(Role.objects.get(slug="store-manager")) if f.rule == "span-of-control"]
 
 
-def count_queries(function):
-    with CaptureQueriesContext(connection) as queries:
-        function()
-    return len(queries)
+def test_linting_the_catalogue_takes_the_same_number_of_queries_however_many_roles(seeded):
+    def grow():
+        add_roles(30)
+        Requirement.objects.create(role=Role.objects.get(title="客服7"), other="男性优先")
 
-
-def test_linting_takes_the_same_number_of_queries_however_many_roles(seeded):
-    role = Role.objects.get(slug="cs-supervisor")
-    catalogue_before = count_queries(linting.catalogue_findings)
-    one_before = count_queries(lambda: linting.role_findings(role.pk))
-    add_roles(30)
-    Requirement.objects.create(role=Role.objects.get(title="客服7"), other="男性优先")
-    assert count_queries(linting.catalogue_findings) == catalogue_before
-    assert count_queries(lambda: linting.role_findings(role.pk)) == one_before
+    assert_constant_queries(linting.catalogue_findings, grow, at_most=4)
     assert "gender" in rules_of(linting.catalogue_findings())
-    assert catalogue_before <= 4
+
+
+def test_linting_one_role_takes_the_same_number_of_queries_however_many_subordinates(seeded):
+    role = Role.objects.get(slug="cs-supervisor")
+    assert_constant_queries(lambda: linting.role_findings(role.pk), lambda: add_roles(30))
 
 
 # --- The command ----------------------------------------------------------------------------

@@ -5,14 +5,9 @@ import re
 import pytest
 
 from roles.models import Role
-from tests.pages import add_internal_data, login, query_count
+from tests.pages import login, query_count
 
 URL = "/roles/store-cs/"  # 店铺客服: 客服绩效考核制度, base 3150.00, full bonus 876.00
-
-
-@pytest.fixture
-def catalogue(seeded):
-    return add_internal_data()
 
 
 def page(client, url=URL, **params):
@@ -125,7 +120,7 @@ def test_visitors_pay_nothing_for_the_calculator(catalogue, client):
 
 
 def test_the_api_and_the_calculator_agree_on_a_month_of_the_promotion_specialist(seeded, client):
-    """The issue's done-when: two late arrivals and a score of 78, through the API and the page."""
+    """Two late arrivals and a score of 78 give the same pay through the API and the page."""
     login(client, "hr")
     role = Role.objects.get(slug="promotion-specialist")
     api = client.post(

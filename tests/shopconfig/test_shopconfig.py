@@ -1,5 +1,6 @@
 """The shop profile, pay-policy defaults and the first administrator."""
 
+from decimal import Decimal
 from io import StringIO
 
 from django.contrib.auth.models import Group, User
@@ -18,9 +19,10 @@ def test_the_shop_profile_is_a_single_row(db):
 
 
 def test_pay_policy_defaults_are_the_seed_rules(db):
+    """全勤奖金为基本工资10%，迟到、早退、请假3次或无故旷工一天以上取消全勤奖."""
     policy = PayPolicy.load()
     assert (policy.attendance_bonus_rate, policy.attendance_incident_limit, policy.absence_days_limit) == (
-        PayPolicy._meta.get_field("attendance_bonus_rate").default,
+        Decimal("0.10"),
         3,
         1,
     )
