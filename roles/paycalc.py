@@ -291,3 +291,30 @@ def dismissal_warning(rules: PayRules, months: Sequence[MonthRecord]) -> Warning
             )
         reasons.append(_("Month %(number)s: %(why)s.") % {"number": i + 1, "why": "; ".join(why)})
     return WarningResult(True, run, tuple(reasons))
+
+
+# ----------------------------------------------------------------------------- wording
+
+
+def attendance_text(scheme):
+    """How a scheme's full-attendance rule is printed (page, PDF, Word)."""
+    return _(
+        "%(rate)s × base salary; cancelled at %(limit)s late arrivals, early departures or leaves "
+        "in a month, or %(days)s day(s) of absence without leave."
+    ) % {
+        "rate": percent(scheme.attendance_bonus_rate),
+        "limit": scheme.attendance_incident_limit,
+        "days": plain_number(scheme.absence_days_limit),
+    }
+
+
+def tier_text(tier):
+    """How a performance tier is printed (page, PDF, Word): "score 70 to under 80: 80%"."""
+    if tier.max_score is None:
+        label = _("score %(low)s and above") % {"low": plain_number(tier.min_score)}
+    else:
+        label = _("score %(low)s to under %(high)s") % {
+            "low": plain_number(tier.min_score),
+            "high": plain_number(tier.max_score),
+        }
+    return f"{label}: {percent(tier.rate)}"

@@ -72,7 +72,6 @@ def role_detail(request, slug):
         "roles/role_detail.html",
         {
             "role": role,
-            "requirement": getattr(role, "requirement", None),
             "reporting_line": role.reporting_line,
             "live_number": live_number,
             "internal": audience.see_drafts,

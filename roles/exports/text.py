@@ -36,10 +36,6 @@ def money(value):
     return f"{value} {_('yuan')}" if value is not None else ""
 
 
-def percent(rate):
-    return f"{plain_number(rate * 100)}%" if rate is not None else ""
-
-
 def department_label(department):
     # .parent rather than .parent_id: a live version's department (RoleVersion.as_role) is unsaved.
     if department.parent is not None:
@@ -82,28 +78,6 @@ def kpi_text(kpi, audience):
     if kpi.measurement:
         parts.append(f"{_('how measured')}：{kpi.measurement}")
     return f"{kpi.name}（{'；'.join(parts)}）" if parts else kpi.name
-
-
-def attendance_text(scheme):
-    return _(
-        "%(rate)s × base salary; cancelled at %(limit)s late arrivals, early departures or leaves "
-        "in a month, or %(days)s day(s) of absence without leave."
-    ) % {
-        "rate": percent(scheme.attendance_bonus_rate),
-        "limit": scheme.attendance_incident_limit,
-        "days": plain_number(scheme.absence_days_limit),
-    }
-
-
-def tier_text(tier):
-    if tier.max_score is None:
-        label = _("score %(low)s and above") % {"low": plain_number(tier.min_score)}
-    else:
-        label = _("score %(low)s to under %(high)s") % {
-            "low": plain_number(tier.min_score),
-            "high": plain_number(tier.max_score),
-        }
-    return f"{label}: {percent(tier.rate)}"
 
 
 def local_date(moment):

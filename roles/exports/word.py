@@ -19,10 +19,10 @@ from docx.shared import Cm, Pt, RGBColor
 from shopconfig.downloads import download
 
 from ..models import Role
+from ..paycalc import attendance_text, tier_text
 from ..reading import Audience, RoleReader
 from ..sections import DUTIES, JD_SECTIONS, KPIS, PAY, REQUIREMENTS, STANDARD_FIELDS, SUMMARY
 from .text import (
-    attendance_text,
     clean_text,
     department_label,
     kpi_text,
@@ -32,7 +32,6 @@ from .text import (
     pay_range_text,
     requirement_lines,
     safe_filename,
-    tier_text,
     titles,
 )
 
