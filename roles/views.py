@@ -72,7 +72,6 @@ def role_detail(request, slug):
         "roles/role_detail.html",
         {
             "role": role,
-            "reporting_line": role.reporting_line,
             "live_number": live_number,
             "internal": audience.see_drafts,
             "see_pay": audience.see_pay,
