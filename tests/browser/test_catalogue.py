@@ -22,7 +22,6 @@ from playwright.sync_api import expect
 from orgchart.models import Employee
 from roles.models import Role
 from tests.factories import make_hr_user, make_role
-from tests.pages import add_internal_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -182,7 +181,7 @@ def assert_accessible(page, what, ignore=()):
         pytest.fail("\n".join(lines), pytrace=False)
 
 
-# -------------------------------------------------------------- the issue's scenario
+# ------------------------------------------------- chart, job description, language and print
 
 
 def test_chart_search_highlight_job_description_english_and_print(live_server, seeded, page, artifacts):
@@ -435,9 +434,8 @@ def test_pages_have_no_serious_accessibility_violations(live_server, seeded, pag
     assert_accessible(page, url)
 
 
-def test_chart_states_and_staff_pages_have_no_serious_accessibility_violations(live_server, seeded, page):
+def test_chart_states_and_staff_pages_have_no_serious_accessibility_violations(live_server, catalogue, page):
     """What a staff member sees: drafts, pay, people, vacancies; the chart opened, searched, listed."""
-    add_internal_data()
     Employee.objects.create(name="赵六", employee_number="E0200", role=Role.objects.get(slug="warehouse-clerk"))
     Employee.objects.create(name="钱七", employee_number="E0201", role=Role.objects.get(slug="warehouse-clerk"))
     log_in(page, live_server, make_hr_user())

@@ -1,4 +1,4 @@
-"""Bad input to the API's writes is a 400 naming the field, never a 500 (issue 5).
+"""Bad input to the API's writes is a 400 naming the field, never a 500.
 
 Role writes (POST, PUT, PATCH), the pay estimate and the dismissal warning, with negative or
 non-numeric amounts, scores outside 0–100, counts that are not non-negative integers and unknown fields.

@@ -1,4 +1,4 @@
-"""Issue 6's story end to end: paste a job description, preview, save a draft, read the compliance
+"""A job description's life end to end: paste it, preview, save a draft, read the compliance
 findings, rewrite, submit for review, an approver publishes, the history shows both versions."""
 
 import html
