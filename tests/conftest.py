@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from roles.seed import load_seed
 from tests.factories import make_hr_user
@@ -23,6 +24,16 @@ def hr_client(client, db):
     """A browser session logged in as an HR staff member."""
     client.force_login(make_hr_user())
     return client
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's default language. A request with Accept-Language (or a
+    language cookie) activates that language in the thread and Django leaves it active after the
+    response, so without this a test's outcome could depend on the test that ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
