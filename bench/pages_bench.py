@@ -163,7 +163,7 @@ def main():
         manager = User.objects.create_user("bench-manager", is_staff=True)
         manager.groups.add(Group.objects.get(name=MANAGER_GROUP))
         deep = Role.objects.filter(level__gte=4).order_by("pk").first() or Role.objects.last()
-        urls = ["/roles/", f"/roles/{deep.slug}/", "/orgchart/", "/orgchart/data.json"]
+        urls = ["/roles/", f"/roles/{deep.slug}/", "/orgchart/", "/orgchart/data.json", "/api/v1/roles/"]
         print(f"\n{Role.objects.count()} roles")
         print(f"{'page':32} {'anonymous ms':>13} {'queries':>8} {'manager ms':>11} {'queries':>8} {'KiB':>6}")
         for url in urls:

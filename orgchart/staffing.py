@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from roles.models import Role
+from roles.models import Department, Grade, Role
 
 from .models import Employee
 
@@ -22,44 +22,40 @@ def staffed(roles):
     return roles.annotate(filled=Coalesce(Subquery(in_post, output_field=IntegerField()), 0))
 
 
-QUERY_FIELDS = ("slug", "department_id", "grade_id", "headcount", "filled", "department__name", "department__color",
-                "grade__name")  # fmt: skip
+QUERY_FIELDS = ("slug", "department_id", "grade_id", "headcount")
 # The wire format: one array per role, in tree order (a tenth of the size of one object per role).
 COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft"]
+
+
+def in_post_counts():
+    """People actively in post per role id, in one grouped query (roles without anyone are absent)."""
+    active = Employee.objects.active().order_by().values_list("role_id")
+    return dict(active.annotate(count=Count("pk")))
 
 
 def chart_data(reader, roles):
     """The roles (from reader.roles()) as compact rows, with department and grade tables and the dotted-line links.
 
     The reader decides the titles and the superiors (roles.reading); "draft" marks a role the
-    public may not read.
+    public may not read. Five small queries whatever the number of roles: a plain scan of the
+    roles, the people in post grouped by role (faster than a count per row), departments,
+    grades and dotted lines.
     """
-    rows = reader.rows(staffed(roles), QUERY_FIELDS)
-    departments, grades, out, shown = {}, {}, [], set()
-    for (
-        role_id,
-        superior,
-        title,
-        _status,
-        public,
-        slug,
-        dept_id,
-        grade_id,
-        headcount,
-        filled,
-        dept,
-        color,
-        grade,
-    ) in rows:
-        out.append([role_id, superior, slug, title, dept_id, grade_id, headcount, filled, not public])
-        departments[str(dept_id)] = {"name": dept, "color": color or "#4e79a7"}  # JSON object keys are text
-        grades[str(grade_id)] = grade
+    rows = reader.rows(roles, QUERY_FIELDS)
+    filled = in_post_counts()
+    out, shown, department_ids, grade_ids = [], set(), set(), set()
+    for role_id, superior, title, _status, public, slug, dept_id, grade_id, headcount in rows:
+        out.append([role_id, superior, slug, title, dept_id, grade_id, headcount, filled.get(role_id, 0), not public])
         shown.add(role_id)
+        department_ids.add(dept_id)
+        grade_ids.add(grade_id)
+    departments = Department.objects.filter(pk__in=department_ids).values_list("pk", "name", "color")
     return {
         "columns": COLUMNS,
         "rows": out,
-        "departments": departments,
-        "grades": grades,
+        # JSON object keys are text
+        "departments": {str(pk): {"name": name, "color": color or "#4e79a7"} for pk, name, color in departments},
+        "grades": {str(pk): name for pk, name in Grade.objects.filter(pk__in=grade_ids).values_list("pk", "name")},
         "dotted": [[a, b] for a, b in dotted_line_pairs() if a in shown and b in shown],
         "roleUrl": reverse("roles:list"),
     }

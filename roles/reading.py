@@ -87,8 +87,6 @@ class RoleLink:
 
 
 LINK_FIELDS = ("id", "tree_id", "lft", "rght", "slug", "title", "status", "live_version_id")
-# Above this many roles, their links are read with their whole trees rather than around each one.
-MANY = 100
 
 # ----------------------------------------------------------------------------- search
 
@@ -221,14 +219,25 @@ class RoleReader:
         if not roles:
             return roles
         rows = self._tree_rows(roles, below=subordinates)
-        dotted = {role.pk: _prefetched(role, "dotted_line_superiors") for role in roles}
-        versions = self._live_versions(rows.values(), [boss for bosses in dotted.values() for boss in bosses or ()])
-        links = {role_id: self._link(row, versions) for role_id, row in rows.items()}
         placed = nearest_visible_ancestors(sorted(rows.values(), key=lambda row: (row[1], row[2])))
-        below = {}
-        for role_id, (above, _depth) in placed.items():
-            if above is not None:
-                below.setdefault(above[0], []).append(links[role_id])
+        lines = {}  # role id -> ids of its visible superiors, top first
+        for role in roles:
+            line, above = [], placed[role.pk][0]
+            while above is not None:
+                line.append(above[0])
+                above = placed[above[0]][0]
+            lines[role.pk] = line[::-1]
+        below = {}  # role id -> ids of the roles whose nearest visible superior it is
+        if subordinates:
+            for role_id, (above, _depth) in placed.items():
+                if above is not None and above[0] in lines:
+                    below.setdefault(above[0], []).append(role_id)
+        dotted = {role.pk: _prefetched(role, "dotted_line_superiors") for role in roles}
+        named = {i for ids in (*lines.values(), *below.values()) for i in ids} | set(lines)
+        versions = self._live_versions(
+            [rows[i] for i in named], [boss for bosses in dotted.values() for boss in bosses or ()]
+        )
+        links = {i: self._link(rows[i], versions) for i in named}
         within = nearest_visible_ancestors(sorted((r.pk, r.tree_id, r.lft, r.rght) for r in roles))
         schemes = self._pay_schemes(roles, versions)
         shown = []
@@ -236,16 +245,11 @@ class RoleReader:
             if self.swaps and role.shows_live_version:
                 version = versions[role.live_version_id]
                 role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
-            above = placed[role.pk][0]
-            line = []
-            while above is not None:
-                line.append(links[above[0]])
-                above = placed[above[0]][0]
-            role.reporting_line = line[::-1]
-            role.superior = line[0] if line else None
+            role.reporting_line = [links[i] for i in lines[role.pk]]
+            role.superior = role.reporting_line[-1] if role.reporting_line else None
             role.depth = within[role.pk][1]
             if subordinates:
-                role.subordinates = below.get(role.pk, [])
+                role.subordinates = [links[i] for i in below.get(role.pk, [])]
             if dotted[role.pk] is not None:
                 role.dotted_superiors = [self._link(_row(boss), versions) for boss in dotted[role.pk]]
             shown.append(role)
@@ -279,21 +283,19 @@ class RoleReader:
         """Link rows of the roles and of every visible superior above them; with `below`, also of
         the visible roles whose nearest visible superior they are. One query."""
         visible = self.roles()
-        if len(roles) > MANY or (below and len(roles) > 1):  # e.g. Excel, the handbook: their whole trees
+        if len(roles) > 1:  # a page or a document of many roles: their whole trees (one plain scan)
             around = visible.filter(tree_id__in={role.tree_id for role in roles})
         else:
-            wanted = Q()
-            for role in roles:
-                wanted |= Q(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
+            [role] = roles
+            around = Q(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
             if below:
-                [role] = roles
                 # Candidates below: direct reports, and roles under a superior hidden from this
                 # reader; nearest_visible_ancestors() then finds whose nearest superior is `role`
                 # (the topmost visible role on any path down is always among the candidates).
                 hidden_parent = ~Exists(visible.filter(pk=OuterRef("parent_id")))
                 subtree = Q(tree_id=role.tree_id, lft__gt=role.lft, rght__lt=role.rght)
-                wanted |= subtree & (Q(parent_id=role.pk) | hidden_parent)
-            around = visible.filter(wanted)
+                around |= subtree & (Q(parent_id=role.pk) | hidden_parent)
+            around = visible.filter(around)
         rows = {row[0]: row for row in around.values_list(*LINK_FIELDS)}
         for role in roles:
             rows[role.pk] = _row(role)

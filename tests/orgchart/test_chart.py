@@ -6,8 +6,9 @@ import pytest
 
 from orgchart.chartfile.layout import CARD_H, CARD_W, page_geometry
 from orgchart.models import Employee
-from orgchart.staffing import chart_nodes, nearest_visible_parents
+from orgchart.staffing import chart_nodes
 from roles.models import Role
+from roles.treecheck import nearest_visible_ancestors
 from tests.factories import make_manager, make_role
 from tests.pages import add_roles, page_view
 from tests.queries import assert_constant_queries
@@ -48,9 +49,9 @@ def test_a_subtree_chart_starts_at_the_chosen_role(catalogue, client):
     assert nodes[0]["parentId"] is None
 
 
-def test_the_chart_data_takes_two_queries_however_many_roles(catalogue, client):
+def test_the_chart_data_takes_five_small_queries_however_many_roles(catalogue, client):
     queries = assert_constant_queries(page_view(client, "/orgchart/data.json"), lambda: add_roles(50))
-    assert queries == 2  # roles with seat counts (public switch inside), dotted lines
+    assert queries == 5  # roles (public switch inside), people in post by role, departments, grades, dotted lines
 
 
 def test_overstaffed_roles_are_flagged(catalogue, client):
@@ -104,5 +105,8 @@ def test_the_chart_page_hands_chart_js_the_server_layouts_card_geometry(catalogu
          {1: None, 2: 1, 4: None}),
     ],
 )  # fmt: skip
-def test_nearest_visible_parents(rows, expected):
-    assert nearest_visible_parents(rows) == expected
+def test_a_role_hangs_from_its_nearest_visible_superior(rows, expected):
+    parents = {
+        role_id: above[0] if above else None for role_id, (above, _depth) in nearest_visible_ancestors(rows).items()
+    }
+    assert parents == expected
