@@ -253,7 +253,7 @@ def _published(request):
 def _root_title(request, slug):
     """The title of a handbook's top role as this reader reads it, or ""."""
     reader = RoleReader(Audience.of_request(request))
-    roles = reader.load(reader.cards().filter(slug=slug), subordinates=False) if slug else []
+    roles = reader.load(reader.cards().filter(slug=slug), superior_only=True) if slug else []
     return roles[0].title if roles else ""
 
 

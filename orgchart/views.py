@@ -76,7 +76,7 @@ def vacancies(request):
     audience = Audience.of_request(request)
     reader = RoleReader(audience)
     roles = staffed(reader.cards()).exclude(filled=F("headcount")).order_by("tree_id", "lft")
-    roles = reader.load(roles, subordinates=False)
+    roles = reader.load(roles, superior_only=True)
     people = {}
     if audience.see_people:
         for person in Employee.objects.active().filter(role__in=[r.pk for r in roles]).select_related("shift"):

@@ -426,6 +426,8 @@ class Role(MPTTModel):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         permissions = [("publish_role", _("Can approve and publish job descriptions"))]
+        # Every list and tree read orders by (tree_id, lft): the index serves the order without a sort.
+        indexes = [models.Index(fields=["tree_id", "lft"], name="role_tree_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pay_min__isnull=True) | Q(pay_max__isnull=True) | Q(pay_min__lte=F("pay_max")),

@@ -208,17 +208,18 @@ class RoleReader:
 
     # -- loading
 
-    def load(self, roles, *, subordinates=True):
+    def load(self, roles, *, superior_only=False):
         """The roles (a queryset from roles()/cards()/job_descriptions(), or a page of it) ready to show.
 
-        Sets on each: superior, reporting_line, depth (how many of these roles are above it: a
-        handbook's nesting), `subordinates` unless told not to (a list needs none), and
-        `dotted_superiors` when they were prefetched (job_descriptions()).
+        Sets on each: superior, depth (how many of these roles are above it: a handbook's
+        nesting) and, unless `superior_only` (a list needs no more), reporting_line and
+        subordinates; `dotted_superiors` when they were prefetched (job_descriptions()).
         """
         roles = list(roles)
         if not roles:
             return roles
-        rows = self._tree_rows(roles, below=subordinates)
+        subordinates = not superior_only
+        rows = self._tree_rows(roles, whole_line=subordinates)
         placed = nearest_visible_ancestors(sorted(rows.values(), key=lambda row: (row[1], row[2])))
         lines = {}  # role id -> ids of its visible superiors, top first
         for role in roles:
@@ -245,10 +246,11 @@ class RoleReader:
             if self.swaps and role.shows_live_version:
                 version = versions[role.live_version_id]
                 role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
-            role.reporting_line = [links[i] for i in lines[role.pk]]
-            role.superior = role.reporting_line[-1] if role.reporting_line else None
+            line = [links[i] for i in lines[role.pk]]
+            role.superior = line[-1] if line else None
             role.depth = within[role.pk][1]
             if subordinates:
+                role.reporting_line = line
                 role.subordinates = [links[i] for i in below.get(role.pk, [])]
             if dotted[role.pk] is not None:
                 role.dotted_superiors = [self._link(_row(boss), versions) for boss in dotted[role.pk]]
@@ -279,27 +281,30 @@ class RoleReader:
 
     # -- the two places that read the organisation and the contents
 
-    def _tree_rows(self, roles, below):
-        """Link rows of the roles and of every visible superior above them; with `below`, also of
-        the visible roles whose nearest visible superior they are. One query."""
+    def _tree_rows(self, roles, whole_line):
+        """Link rows of the roles and their nearest visible superiors; with `whole_line`, also of
+        every visible superior above and of the visible roles whose nearest visible superior they
+        are. One query; two for a list in which some superior is hidden from this reader."""
         visible = self.roles()
-        if len(roles) > 1:  # a page or a document of many roles: their whole trees (one plain scan)
+        if not whole_line:  # a list: the direct superiors, unless one is hidden from this reader
+            rows = {
+                row[0]: row for row in visible.filter(pk__in={r.parent_id for r in roles}).values_list(*LINK_FIELDS)
+            }
+            if all(role.parent_id is None or role.parent_id in rows for role in roles):
+                return rows | {role.pk: _row(role) for role in roles}
+        if len(roles) > 1:  # many job descriptions (Excel, the handbook): their whole trees, one plain scan
             around = visible.filter(tree_id__in={role.tree_id for role in roles})
         else:
             [role] = roles
-            around = Q(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
-            if below:
-                # Candidates below: direct reports, and roles under a superior hidden from this
-                # reader; nearest_visible_ancestors() then finds whose nearest superior is `role`
-                # (the topmost visible role on any path down is always among the candidates).
-                hidden_parent = ~Exists(visible.filter(pk=OuterRef("parent_id")))
-                subtree = Q(tree_id=role.tree_id, lft__gt=role.lft, rght__lt=role.rght)
-                around |= subtree & (Q(parent_id=role.pk) | hidden_parent)
-            around = visible.filter(around)
+            # Above the role, every superior; below it, direct reports and roles under a superior
+            # hidden from this reader. nearest_visible_ancestors() then finds whose nearest
+            # superior is `role` (the topmost visible role on any path down is a candidate).
+            hidden_parent = ~Exists(visible.filter(pk=OuterRef("parent_id")))
+            subtree = Q(tree_id=role.tree_id, lft__gt=role.lft, rght__lt=role.rght)
+            above = Q(tree_id=role.tree_id, lft__lt=role.lft, rght__gt=role.rght)
+            around = visible.filter(above | subtree & (Q(parent_id=role.pk) | hidden_parent))
         rows = {row[0]: row for row in around.values_list(*LINK_FIELDS)}
-        for role in roles:
-            rows[role.pk] = _row(role)
-        return rows
+        return rows | {role.pk: _row(role) for role in roles}
 
     def _live_versions(self, rows, bosses):
         """The live versions of the roles among `rows` and `bosses` this reader reads that way, by id."""

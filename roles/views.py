@@ -42,7 +42,7 @@ def role_list(request):
         request,
         "roles/role_list.html",
         {
-            "roles": reader.load(page.object_list, subordinates=False),
+            "roles": reader.load(page.object_list, superior_only=True),
             "page": page,
             "page_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
             "query": query,

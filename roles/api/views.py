@@ -125,7 +125,7 @@ class RoleViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        page = self.reader().load(page, subordinates=False)
+        page = self.reader().load(page, superior_only=True)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

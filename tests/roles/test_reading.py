@@ -104,6 +104,8 @@ def test_a_hidden_draft_is_skipped_in_every_reporting_line(seeded, client):
     assert "live-assistant" in subordinates and "live-ops" not in subordinates
     detail = client.get(f"/api/v1/roles/{below.pk}/").json()
     assert detail["parent"] == manager.pk
+    listed = {r["slug"]: r for r in client.get("/api/v1/roles/?page_size=100").json()["results"]}
+    assert listed["live-assistant"]["parent"] == manager.pk and "live-ops" not in listed
     assert below.pk in client.get(f"/api/v1/roles/{manager.pk}/").json()["subordinates"]
 
 
