@@ -455,17 +455,21 @@ class Role(MPTTModel):
         """The optional 岗位说明书 template fields, as (label, value) pairs in print order."""
         return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in STANDARD_FIELDS]
 
-    @property
-    def is_public(self):
-        """Whether the public may read this role (in its live version when the working copy is not published)."""
-        if self.status == self.Status.PUBLISHED:
-            return True
-        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW) and self.live_version_id is not None
+    @staticmethod
+    def live_version_shown(status, live_version_id):
+        """Whether the public reads a role of this status in its live version instead of the working
+        copy: being edited or reviewed while an approved version stays live. For roles read as
+        values; live_version_shown_q() is the same test as a filter."""
+        return status in (Role.Status.DRAFT, Role.Status.IN_REVIEW) and live_version_id is not None
 
     @property
     def shows_live_version(self):
-        """Whether the public reads the live version instead of this working copy."""
-        return self.status != self.Status.PUBLISHED and self.is_public
+        return Role.live_version_shown(self.status, self.live_version_id)
+
+    @property
+    def is_public(self):
+        """Whether the public may read this role (in its live version when the working copy is not published)."""
+        return self.status == self.Status.PUBLISHED or self.shows_live_version
 
     def snapshot(self):
         """The job description as plain JSON data: what a version stores.

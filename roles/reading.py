@@ -337,8 +337,7 @@ def _row(role):
 
 def _shows_live_version(row):
     """Role.shows_live_version for a link row."""
-    status, live_version_id = row[6], row[7]
-    return live_version_id is not None and status in (Role.Status.DRAFT, Role.Status.IN_REVIEW)
+    return Role.live_version_shown(row[6], row[7])
 
 
 def _prefetch_links(relation, visible):
