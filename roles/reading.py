@@ -274,7 +274,7 @@ class RoleReader:
             role_id, _tree, _lft, _rght, _slug, title, status, live_version_id = row[: len(LINK_FIELDS)]
             above = placed[role_id][0]
             public = status == Role.Status.PUBLISHED or _shows_live_version(row)
-            if live_version_id in titles and _shows_live_version(row):
+            if live_version_id in titles:
                 title, status = titles[live_version_id], Role.Status.PUBLISHED
             out.append((role_id, above[0] if above else None, title, status, public, *row[len(LINK_FIELDS) :]))
         return out
