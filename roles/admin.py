@@ -41,19 +41,9 @@ class KPIFormSet(BaseInlineFormSet):
 class TierFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        tiers = [(row["min_score"], row.get("max_score")) for row in _kept_rows(self)]
-        overlaps = rules.find_tier_overlaps(tiers)
-        if overlaps:
-            (a_min, a_max), (b_min, b_max) = overlaps[0]
-            raise ValidationError(
-                _("Score tiers overlap: %(a)s and %(b)s. Each score may fall in one tier only.")
-                % {"a": _tier_label(a_min, a_max), "b": _tier_label(b_min, b_max)}
-            )
-
-
-def _tier_label(low, high):
-    low = rules.plain_number(low)
-    return f"{low}–{rules.plain_number(high)}" if high is not None else f"≥ {low}"
+        message = rules.tier_overlap_message([(row["min_score"], row.get("max_score")) for row in _kept_rows(self)])
+        if message:
+            raise ValidationError(message)
 
 
 class DutyInline(admin.TabularInline):

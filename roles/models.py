@@ -228,11 +228,6 @@ class PayScheme(models.Model):
         policy = PayPolicy.objects.filter(pk=1).first() or PayPolicy()
         return {name: getattr(policy, name) for name in cls.POLICY_FIELDS}
 
-    @classmethod
-    def from_policy(cls, **values):
-        """An unsaved scheme with the policy's defaults; `values` set the rest (name, code…) or override them."""
-        return cls(**{**cls.policy_defaults(), **values})
-
     def rules(self, role=None):
         """This scheme as the pay engine's PayRules; a role's own commission rate overrides the default.
 

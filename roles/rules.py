@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 DEFAULT_ATTENDANCE_BONUS_RATE = Decimal("0.10")
 MAX_KPI_WEIGHT_TOTAL = Decimal("100")
 
@@ -40,3 +42,20 @@ def find_tier_overlaps(tiers):
             if not (a_below_b or b_below_a):
                 overlaps.append(((a_min, a_max), (b_min, b_max)))
     return overlaps
+
+
+def tier_overlap_message(tiers):
+    """The error for score tiers (min, max) that share a score, or None: one wording for the admin and the API."""
+    overlaps = find_tier_overlaps(tiers)
+    if not overlaps:
+        return None
+    (a_min, a_max), (b_min, b_max) = overlaps[0]
+    return _("Score tiers overlap: %(a)s and %(b)s. Each score may fall in one tier only.") % {
+        "a": _tier_label(a_min, a_max),
+        "b": _tier_label(b_min, b_max),
+    }
+
+
+def _tier_label(low, high):
+    low = plain_number(low)
+    return f"{low}–{plain_number(high)}" if high is not None else f"≥ {low}"

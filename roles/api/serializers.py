@@ -7,6 +7,7 @@ pay (amounts, schemes, KPI weights) needs `can_see_pay`, people need `can_see_in
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -115,14 +116,23 @@ class GradeSerializer(HidingSerializer):
         extra_kwargs = {"pay_band_min": {"help_text": PAY_NOTE}, "pay_band_max": {"help_text": PAY_NOTE}}
 
 
-class TierSerializer(serializers.ModelSerializer):
+class TierSerializer(RejectUnknownFields, serializers.ModelSerializer):
     class Meta:
         model = PerformanceTier
         fields = ["min_score", "max_score", "rate"]
 
+    def validate(self, attrs):
+        if attrs.get("max_score") is not None and attrs["min_score"] >= attrs["max_score"]:
+            raise serializers.ValidationError({"max_score": [_("The upper score must be above the lower score.")]})
+        return attrs
 
-class PaySchemeSerializer(serializers.ModelSerializer):
-    tiers = TierSerializer(many=True, read_only=True)
+
+class PaySchemeSerializer(RejectUnknownFields, serializers.ModelSerializer):
+    """A salary rule; HR creates one starting from the pay policy's defaults (PayScheme.policy_defaults)."""
+
+    tiers = TierSerializer(
+        many=True, required=False, help_text=_("Share of the performance bonus per score range; on create only.")
+    )
 
     class Meta:
         model = PayScheme
@@ -144,9 +154,19 @@ class PaySchemeSerializer(serializers.ModelSerializer):
             "tiers",
         ]
 
+    def validate_tiers(self, tiers):
+        message = rules.tier_overlap_message([(tier["min_score"], tier.get("max_score")) for tier in tiers])
+        if message:
+            raise serializers.ValidationError(message)
+        return tiers
+
     def create(self, validated_data):
         """A scheme created through the API starts from the pay policy, as one added in the admin does."""
-        return super().create({**PayScheme.policy_defaults(), **validated_data})
+        tiers = validated_data.pop("tiers", [])
+        with transaction.atomic():
+            scheme = PayScheme.objects.create(**{**PayScheme.policy_defaults(), **validated_data})
+            PerformanceTier.objects.bulk_create(PerformanceTier(scheme=scheme, **tier) for tier in tiers)
+        return scheme
 
 
 class NamedSerializer(serializers.Serializer):

@@ -285,10 +285,10 @@ class GradeViewSet(ReadOnlyViewSet):
     list=extend_schema(summary=gettext_lazy("List pay schemes (pay readers)")),
     retrieve=extend_schema(summary=gettext_lazy("One pay scheme")),
 )
-class PaySchemeViewSet(ReadOnlyViewSet):
+class PaySchemeViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     queryset = PayScheme.objects.prefetch_related("tiers")
     serializer_class = s.PaySchemeSerializer
-    permission_classes = [CanSeePay]
+    permission_classes = [CanSeePay, CatalogueAccess]
 
 
 @extend_schema(

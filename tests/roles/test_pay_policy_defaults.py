@@ -2,13 +2,12 @@
 
 from decimal import Decimal
 
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIClient
 
-from roles.api.serializers import PaySchemeSerializer
 from roles.models import PayScheme
 from shopconfig.models import PayPolicy
 from tests.admin_forms import change_form_data
-from tests.factories import make_user
+from tests.factories import make_hr_user, make_manager, make_user
 
 CHANGED_POLICY = {
     "attendance_bonus_rate": Decimal("0.150"),
@@ -44,14 +43,6 @@ def test_without_a_saved_policy_the_policy_field_defaults_apply(db):
     assert not PayPolicy.objects.exists(), "reading the defaults writes nothing"
 
 
-def test_from_policy_is_an_unsaved_scheme_with_the_policy_values(db):
-    change_policy()
-    scheme = PayScheme.from_policy(code="night", name="夜班方案", warning_score=Decimal("70"))
-    assert scheme.pk is None
-    assert scheme_values(scheme) == {**CHANGED_POLICY, "warning_score": Decimal("70")}
-    assert scheme.name == "夜班方案"
-
-
 def test_a_new_scheme_in_the_admin_starts_from_the_changed_policy(client, db):
     change_policy()
     client.force_login(make_user("boss", superuser=True))
@@ -76,20 +67,44 @@ def test_the_add_page_shows_the_policy_numbers(client, db):
 
 
 def test_changing_the_policy_leaves_existing_schemes_alone(db):
-    scheme = PayScheme.from_policy(code="old", name="旧方案")
-    scheme.save()
+    scheme = PayScheme.objects.create(code="old", name="旧方案")
     change_policy()
     scheme.refresh_from_db()
     assert scheme.warning_score == Decimal("60") and scheme.attendance_bonus_rate == Decimal("0.100")
 
 
-def test_a_scheme_created_through_the_api_serializer_starts_from_the_policy(db):
+def test_hr_creates_a_scheme_through_the_api_starting_from_the_policy(db):
     change_policy()
-    request = APIRequestFactory().post("/api/v1/pay-schemes/")
-    serializer = PaySchemeSerializer(
-        data={"code": "api-scheme", "name": "接口方案", "warning_score": "65"}, context={"request": request}
+    api = APIClient()
+    api.force_authenticate(make_hr_user())
+    tiers = [{"min_score": "80", "max_score": None, "rate": "1"}, {"min_score": "60", "max_score": "80", "rate": "0.6"}]
+    response = api.post(
+        "/api/v1/pay-schemes/",
+        {"code": "api-scheme", "name": "接口方案", "warning_score": "65", "tiers": tiers},
+        format="json",
     )
-    assert serializer.is_valid(), serializer.errors
-    scheme = serializer.save()
-    scheme.refresh_from_db()
+    assert response.status_code == 201, response.json()
+    scheme = PayScheme.objects.get(code="api-scheme")
     assert scheme_values(scheme) == {**CHANGED_POLICY, "warning_score": Decimal("65.00")}
+    assert list(scheme.tiers.values_list("min_score", "max_score", "rate")) == [
+        (Decimal("80.00"), None, Decimal("1.000")),
+        (Decimal("60.00"), Decimal("80.00"), Decimal("0.600")),
+    ]
+    assert response.json()["attendance_incident_limit"] == CHANGED_POLICY["attendance_incident_limit"]
+
+
+def test_overlapping_tiers_are_refused_and_nothing_is_saved(db):
+    api = APIClient()
+    api.force_authenticate(make_hr_user())
+    tiers = [{"min_score": "60", "max_score": "80", "rate": "0.6"}, {"min_score": "70", "rate": "1"}]
+    response = api.post("/api/v1/pay-schemes/", {"code": "bad", "name": "重叠方案", "tiers": tiers}, format="json")
+    assert response.status_code == 400
+    assert "60–80" in response.json()["tiers"][0] and "≥ 70" in response.json()["tiers"][0]
+    assert not PayScheme.objects.filter(code="bad").exists()
+
+
+def test_only_hr_creates_schemes(db):
+    api = APIClient()
+    api.force_authenticate(make_manager())
+    assert api.post("/api/v1/pay-schemes/", {"code": "x", "name": "经理方案"}).status_code == 403
+    assert not PayScheme.objects.filter(code="x").exists()
