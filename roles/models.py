@@ -314,6 +314,14 @@ class RoleQuerySet(TreeQuerySet):
         """Roles the public may read (see public_q)."""
         return self.filter(public_q())
 
+    def in_department(self, code):
+        """Roles of the department with this code or of one of its teams; all roles for an empty code."""
+        return self.filter(Q(department__code=code) | Q(department__parent__code=code)) if code else self
+
+    def of_grade(self, code):
+        """Roles of the grade with this code; all roles for an empty code."""
+        return self.filter(grade__code=code) if code else self
+
     def with_snapshot_relations(self):
         """Everything Role.snapshot() reads, in a fixed number of queries."""
         return self.select_related(

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,22 +19,13 @@ from .reading import Audience, RoleReader
 ROLES_PER_PAGE = 100
 
 
-def filter_by_place(roles, department="", grade=""):
-    """The list page's and the API's department filter (a department includes its teams) and grade filter."""
-    if department:
-        roles = roles.filter(Q(department__code=department) | Q(department__parent__code=department))
-    if grade:
-        roles = roles.filter(grade__code=grade)
-    return roles
-
-
 def role_list(request):
     audience = Audience.of_request(request)
     reader = RoleReader(audience)
     query = request.GET.get("q", "").strip()
     department = request.GET.get("department", "")
     grade = request.GET.get("grade", "")
-    roles = filter_by_place(reader.search(reader.cards(), query), department, grade)
+    roles = reader.search(reader.cards(), query).in_department(department).of_grade(grade)
     roles = roles.order_by("department__order", "department__name", "tree_id", "lft")
     page = Paginator(roles, ROLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(

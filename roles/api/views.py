@@ -20,7 +20,6 @@ from shopconfig.revision_cache import cached
 from .. import paycalc, services, workflow
 from ..models import Department, Grade, PayScheme, Role
 from ..reading import Audience, RoleReader
-from ..views import filter_by_place
 from . import serializers as s
 from .permissions import CanSeePay, CatalogueAccess
 
@@ -112,9 +111,8 @@ class RoleViewSet(viewsets.ModelViewSet):
 
     def filter_list(self, reader, roles):
         params = self.request.query_params
-        roles = filter_by_place(
-            reader.search(roles, params.get("q", "")), params.get("department"), params.get("grade")
-        )
+        roles = reader.search(roles, params.get("q", ""))
+        roles = roles.in_department(params.get("department")).of_grade(params.get("grade"))
         if role_status := params.get("status"):
             if role_status not in Role.Status.values:
                 raise exceptions.ValidationError(
