@@ -115,7 +115,7 @@ def test_a_long_address_makes_room_for_its_number(db):
     second = make_role(title, slug="")
     assert second.slug == "shuju-fenxi-zhuanyuan-shuju-fenxi-zhuanyuan-shuju-fenxi-zhuanyuan-shuju-fenxi-2"
     assert (
-        make_role(title * 2, slug="").slug
+        make_role(title + "主管", slug="").slug  # the same first 80 characters
         == "shuju-fenxi-zhuanyuan-shuju-fenxi-zhuanyuan-shuju-fenxi-zhuanyuan-shuju-fenxi-3"
     )
     assert len(second.slug) <= SLUG_MAX_LENGTH
