@@ -1,4 +1,5 @@
-"""Who may see what in the catalogue: the one place pages and exports ask."""
+"""Who may see what in the catalogue: the rules behind roles.reading.Audience, which every page,
+export and endpoint builds once per reader (the reference pay range is Audience.see_pay_range)."""
 
 from django.db.models import Exists
 
@@ -23,11 +24,6 @@ def can_publish(user):
 def can_see_pay(user):
     """Pay schemes, amounts and KPI weights are internal."""
     return user.is_authenticated and user.has_perm("roles.view_payscheme")
-
-
-def can_see_pay_range(user, shop):
-    """The reference pay range: internal, unless the shop publishes it for recruiting."""
-    return can_see_pay(user) or shop.show_public_pay_range
 
 
 def catalogue_is_public_q():
