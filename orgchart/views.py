@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from roles.reading import Audience, RoleReader
 
+from .chartfile.scene import card_labels
 from .models import Employee
 from .staffing import chart_data, staffed
 
@@ -37,12 +38,7 @@ def chart_roles(request):
 def chart_labels():
     """Words chart.js puts on the page, in the reader's language; {name} marks a number it fills in."""
     return {
-        "headcount": _("headcount"),
-        "filled": _("filled"),
-        "vacant": _("vacant"),
-        "draft": _("draft"),
-        "overstaffed": _("over headcount"),
-        "dottedLine": _("dotted line"),
+        **card_labels(),
         "showReports": _("Show {count} direct reports"),
         "hideReports": _("Hide {count} direct reports"),
         "found": _("{count} roles found"),

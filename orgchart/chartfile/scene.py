@@ -29,14 +29,14 @@ def _safe_colour(value):
 
 
 def card_labels():
-    """The words on the cards: the interactive chart's own (views.chart_labels)."""
+    """The words on the cards, in the reader's language; the interactive chart adds its own to them (views.chart_labels)."""
     return {
         "headcount": _("headcount"),
         "filled": _("filled"),
         "vacant": _("vacant"),
         "draft": _("draft"),
         "overstaffed": _("over headcount"),
-        "dotted": _("dotted line"),
+        "dottedLine": _("dotted line"),
     }
 
 
@@ -58,7 +58,7 @@ def draw_card(canvas, node, x, y, labels, dotted=False):
     if over:
         badges.append((labels["overstaffed"], DANGER, DANGER, "#ffffff", None))
     if dotted:
-        badges.append((labels["dotted"], "#f5f0ff", DOTTED, DOTTED, (3, 2)))
+        badges.append((labels["dottedLine"], "#f5f0ff", DOTTED, DOTTED, (3, 2)))
     while sum(text_width(b[0], 10.5) + 16 for b in badges) > TEXT_ROOM - MIN_TITLE_ROOM:
         badges.pop()  # a long translation: the title keeps its room (the line and the numbers still tell)
     right = CARD_W - PAD_RIGHT
