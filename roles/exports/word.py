@@ -187,13 +187,16 @@ def _summary(document, role, audience, lists, heading):
         document.add_paragraph(line)
 
 
-def _duties(document, role, audience, lists, heading):
-    document.add_heading(str(heading), level=1)
-    duties = [duty.text for duty in role.duties.all()]
-    if duties:
-        lists.add(document, duties)
+def _numbered_or_dash(document, lists, items):
+    if items:
+        lists.add(document, items)
     else:
         document.add_paragraph("—")
+
+
+def _duties(document, role, audience, lists, heading):
+    document.add_heading(str(heading), level=1)
+    _numbered_or_dash(document, lists, [duty.text for duty in role.duties.all()])
 
 
 def _requirements(document, role, audience, lists, heading):
@@ -201,11 +204,7 @@ def _requirements(document, role, audience, lists, heading):
     for label, text in requirement_lines(getattr(role, "requirement", None)):
         _labelled(document, label, text)
     document.add_heading(_("skill requirements"), level=2)
-    skills = [skill.text for skill in role.skills.all()]
-    if skills:
-        lists.add(document, skills)
-    else:
-        document.add_paragraph("—")
+    _numbered_or_dash(document, lists, [skill.text for skill in role.skills.all()])
 
 
 def _kpis(document, role, audience, lists, heading):
