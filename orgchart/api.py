@@ -6,12 +6,13 @@ catalogue's role endpoints with them; shopconfig/urls.py registers these in thei
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
 from roles.api import serializers as catalogue
 from roles.api.permissions import CanSeeInternal
-from roles.api.views import ReadOnlyViewSet, RoleViewSet
+from roles.api.views import ReadOnlyViewSet, RoleViewSet, query_id
+from roles.models import Role
 
 from .models import Employee
 from .staffing import staffed
@@ -88,17 +89,21 @@ class EmployeeSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List employees (managers and HR)")),
+    list=extend_schema(
+        summary=gettext_lazy("List employees (managers and HR)"),
+        parameters=[OpenApiParameter("role", int, description=gettext_lazy("Only the people in this role (its id)."))],
+    ),
     retrieve=extend_schema(summary=gettext_lazy("One employee")),
 )
 class EmployeeViewSet(ReadOnlyViewSet):
     serializer_class = EmployeeSerializer
     permission_classes = [CanSeeInternal]
+    error_codes_by_action = {"list": {"400", "401", "403"}}
 
     def get_queryset(self):
         people = Employee.objects.select_related("role", "shift")
-        if role := self.request.query_params.get("role"):
-            people = people.filter(role_id=role) if role.isdigit() else people.none()
+        if self.action == "list" and "role" in self.request.query_params:
+            people = people.filter(role__in=Role.objects.filter(pk=query_id(self.request, "role")))
         return people
 
 

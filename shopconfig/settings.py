@@ -89,6 +89,8 @@ ADMIN_APP_ORDER = [
 MIDDLEWARE = [
     # First, so a database outage in any layer below becomes a 503 page (shopconfig/outage.py).
     "shopconfig.outage.DatabaseOutageMiddleware",
+    # Under /api/, the 404, 500 and 400 Django answers by itself get the API's JSON error body.
+    "roles.api.errors.api_errors_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -272,7 +274,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Bodies are JSON only: a form cannot carry the nested lists (duties, KPIs, months) nor null.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Non-field errors as {"detail", "code"} (roles/api/errors.py).
+    "EXCEPTION_HANDLER": "roles.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "roles.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "roles.api.schema.ErrorsAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
@@ -286,6 +292,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Fields a reader may not see are absent from responses, so nothing read-only is required.
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Links from a list and a create to the operations on one object (roles/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "roles.api.schema.add_links"],
     # Swagger UI from the sidecar package's static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -4,6 +4,7 @@ Fields a reader may not see are left out of the response (absent, not null):
 pay (amounts, schemes, KPI weights) needs `can_see_pay`, people need `can_see_internal`.
 """
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -33,12 +34,18 @@ INTERNAL_NOTE = _("Absent unless the reader is a manager or HR.")
 
 
 class ErrorSerializer(serializers.Serializer):
+    """Every error that is not about fields: 401, 403, 404, 405, 409, 415, 500, and a 400 for a body that is not JSON."""
+
     detail = serializers.CharField(help_text=_("What went wrong, in words a user understands."))
-    code = serializers.CharField(required=False, help_text=_("A stable machine-readable code."))
+    code = serializers.CharField(help_text=_("A stable machine-readable code, e.g. not_found or has_subordinates."))
 
 
 class FieldErrorsSerializer(serializers.Serializer):
-    """400: a list of messages per field; errors about the whole request are under non_field_errors."""
+    """400: a list of messages per field (a nested field: its own errors, per item for a list); errors
+    about the whole request are under non_field_errors. A body that is not JSON at all is a 400 with
+    `detail` and `code` (parse_error) instead. (`code` is not declared here: it is also the name of a
+    role's and a pay scheme's field, whose errors are a list.)
+    """
 
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
     detail = serializers.CharField(required=False)
@@ -49,23 +56,124 @@ def ID():
     return serializers.IntegerField()
 
 
-class RejectUnknownFields:
-    """A write naming a field the serializer does not have is a 400 under that field's name, not silently ignored.
+def decimal_pattern(field):
+    """The strings a DecimalField accepts, as a regular expression: digits, a point and at most its decimal
+    places; no sign when the minimum is 0; an upper bound of 1, 10, 100… included.
 
-    Read-only fields (id, url, level…) are known, so a body copied from a GET can be sent back.
+    Digits are [0-9], not \\d: Python's \\d also matches "٣", JSON Schema's (ECMA 262) does not.
+    Returns the pattern and the bounds it could not express (the API's fields have none: their
+    minimum is 0 and their maximum 1 or 100; the field's own validators still apply to any other).
     """
+    places = field.decimal_places
+    whole = field.max_digits - places if field.max_digits is not None else None
+    fraction = rf"(?:\.[0-9]{{1,{places}}})?" if places else ""
+    number = (rf"[0-9]{{1,{whole}}}" if whole else "0" if whole == 0 else "[0-9]+") + fraction
+    left_out = []
+    low, high = field.min_value, field.max_value
+    if high is not None:
+        if high >= 1 and high == int(high) and high == Decimal(10) ** (len(str(int(high))) - 1):
+            below = len(str(int(high))) - 1  # whole digits of the numbers under the bound
+            below = below if whole is None else min(below, whole)
+            zeros = rf"(?:\.0{{1,{places}}})?" if places else ""
+            number = (rf"[0-9]{{1,{below}}}" if below else "0") + fraction + f"|{int(high)}{zeros}"
+        else:
+            left_out.append(f"maximum {high}")
+    sign = "-?"
+    if low is not None:
+        if low == 0:
+            sign = ""
+        else:
+            left_out.append(f"minimum {low}")
+    return rf"^{sign}(?:{number})$", left_out
 
-    # A browser form through the session carries its CSRF token in the body.
-    allowed_extra = frozenset({"csrfmiddlewaretoken"})
+
+def json_type(field):
+    """The JSON type a writable field takes (what the schema says): str, int, bool, list or dict; None: not checked."""
+    if isinstance(field, serializers.BooleanField):
+        return bool
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return int  # every primary key of the catalogue is a whole number
+    if isinstance(field, serializers.ListSerializer | serializers.ListField | serializers.ManyRelatedField):
+        return list
+    if isinstance(field, serializers.BaseSerializer):
+        return dict
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(choice) for choice in field.choices}
+        return kinds.pop() if len(kinds) == 1 and kinds <= {str, int} else None
+    if isinstance(field, serializers.CharField | serializers.DecimalField | serializers.DateField):
+        return str
+    return None
+
+
+TYPE_MESSAGES = {
+    str: _("Expected a string."),
+    int: _("Expected a whole number (not in quotes)."),
+    bool: _("Expected true or false."),
+    list: _("Expected a list."),
+    dict: _("Expected an object."),
+}
+
+
+def has_json_type(value, kind):
+    if kind is int:
+        # JSON has one kind of number: 3.0 is the whole number 3, as JSON Schema's "integer" says.
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    if kind is dict:
+        return isinstance(value, Mapping)
+    return isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+
+
+class RejectUnknownFields:
+    """A write is read as the schema describes it, nothing more.
+
+    - A field the serializer does not have is a 400 under that field's name, not silently ignored.
+      Read-only fields (id, url, level…) are known, so a body copied from a GET can be sent back.
+    - A value of another JSON type than the field's is a 400 under its name: "3" is not the whole
+      number 3, 3 is not the string "3", "true" is not true (DRF alone would convert them).
+    - An amount is a string of digits with a decimal point (decimal_pattern): not "1e3", " 5", "5."
+      or "" (DRF alone would read them as 1000, 5, 5 and null).
+    - An item of a list (a duty, a KPI) or a nested object (the requirements) is whole, also in a PATCH.
+    """
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            unknown = sorted(str(name) for name in data if name not in self.fields and name not in self.allowed_extra)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field “%(field)s”.") % {"field": name}] for name in unknown}
-                )
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            errors = {name: [_("Unknown field “%(field)s”.") % {"field": name}] for name in unknown}
+            if self.root is not self and getattr(self.root, "partial", False):
+                # A PATCH replaces a role's duties or requirements with the ones sent: each item is
+                # whole (DRF would let a partial update skip the required fields of nested items too).
+                for name, field in self.fields.items():
+                    if field.required and not field.read_only and name not in data:
+                        errors[name] = [field.error_messages["required"]]
+            for name, value in data.items():
+                field = self.fields.get(name)
+                if field is None or field.read_only or value is None:
+                    continue
+                message = self.type_error(field, value)
+                if message:
+                    errors[name] = [message]
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+    @staticmethod
+    def type_error(field, value):
+        kind = json_type(field)
+        if kind is not None and not has_json_type(value, kind):
+            return TYPE_MESSAGES[kind]
+        if isinstance(field, serializers.DecimalField):
+            pattern, _left_out = decimal_pattern(field)
+            if not re.fullmatch(pattern, value):
+                try:
+                    field.run_validation(value)
+                except serializers.ValidationError:
+                    return None  # DRF's own message says what is wrong
+                return _("Write the amount as digits with a decimal point, e.g. “%(example)s”.") % {
+                    "example": "0.5" if field.decimal_places else "1"
+                }
+        return None
 
 
 class HidingSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
@@ -20,12 +21,16 @@ from shopconfig.revision_cache import cached
 from .. import paycalc, services, workflow
 from ..models import Department, Grade, PayScheme, Role
 from ..reading import Audience, RoleReader
+from . import examples
 from . import serializers as s
 from .permissions import CanSeePay, CatalogueAccess
+from .schema import error_codes
 
 # A cycle is bad input (400 under the field that names the superior); these are conflicts with the tree's state.
 TREE_CONFLICTS = {"has_subordinates", "in_use"}
 TREE_FIELDS = ["lft", "rght", "tree_id", "level"]
+# An id in a path is digits: /roles/1.5/, /roles/%205/ or /roles/٣/ match no route (a JSON 404), never role 1 or 5 or 3.
+ID_IN_PATH = "[0-9]+"
 
 
 class Conflict(exceptions.APIException):
@@ -49,6 +54,15 @@ def api_error(error, field="parent"):
     return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
+def query_id(request, name):
+    """A query parameter that holds an id: a whole number in digits (`?role=٣`, `?role=+3` and `?role=` are
+    a 400 under its name, not role 3 or no filter)."""
+    value = request.query_params[name]
+    if not re.fullmatch(r"-?[0-9]+", value):
+        raise exceptions.ValidationError({name: [_("Enter the id as a whole number.")]})
+    return int(value)
+
+
 def money(value):
     return f"{value:.2f}"
 
@@ -66,18 +80,29 @@ def money(value):
                 "status", str, enum=Role.Status.values, description=gettext_lazy("Review status, e.g. published.")
             ),
         ],
+        examples=examples.ROLE_LIST,
     ),
-    retrieve=extend_schema(summary=gettext_lazy("One job description, with duties, requirements and KPIs")),
-    create=extend_schema(summary=gettext_lazy("Create a role (HR)")),
-    update=extend_schema(summary=gettext_lazy("Update a role (HR); changing the superior moves it in the tree")),
-    partial_update=extend_schema(summary=gettext_lazy("Update some fields of a role (HR)")),
-    destroy=extend_schema(summary=gettext_lazy("Delete a role without subordinates (HR)")),
+    retrieve=extend_schema(
+        summary=gettext_lazy("One job description, with duties, requirements and KPIs"), examples=examples.ROLE_DETAIL
+    ),
+    create=extend_schema(summary=gettext_lazy("Create a role (HR)"), examples=examples.ROLE_CREATE),
+    update=extend_schema(
+        summary=gettext_lazy("Update a role (HR); changing the superior moves it in the tree"),
+        examples=examples.ROLE_UPDATE,
+    ),
+    partial_update=extend_schema(
+        summary=gettext_lazy("Update some fields of a role (HR)"), examples=examples.ROLE_PARTIAL_UPDATE
+    ),
+    destroy=extend_schema(
+        summary=gettext_lazy("Delete a role without subordinates (HR)"), examples=examples.ROLE_DELETE
+    ),
 )
 class RoleViewSet(viewsets.ModelViewSet):
     """Roles the reader may see; HR writes through the tree service (locks, cycle checks)."""
 
     queryset = Role.objects.all()
     permission_classes = [CatalogueAccess]
+    lookup_value_regex = ID_IN_PATH
     error_codes_by_action = {
         "list": {"400", "401", "403"},
         "retrieve": {"401", "403", "404"},
@@ -113,7 +138,8 @@ class RoleViewSet(viewsets.ModelViewSet):
         params = self.request.query_params
         roles = reader.search(roles, params.get("q", ""))
         roles = roles.in_department(params.get("department")).of_grade(params.get("grade"))
-        if role_status := params.get("status"):
+        if "status" in params:
+            role_status = params["status"]
             if role_status not in Role.Status.values:
                 raise exceptions.ValidationError(
                     {"status": [_("Unknown status: %(status)s") % {"status": role_status}]}
@@ -189,6 +215,7 @@ class RoleViewSet(viewsets.ModelViewSet):
         summary=gettext_lazy("Move a role and its subordinates (HR)"),
         request=s.MoveSerializer,
         responses=s.RoleDetailSerializer,
+        examples=examples.MOVE,
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
@@ -207,6 +234,7 @@ class RoleViewSet(viewsets.ModelViewSet):
         summary=gettext_lazy("Estimate one month's pay for this role"),
         request=s.PayEstimateRequestSerializer,
         responses=s.PayEstimateSerializer,
+        examples=examples.PAY_ESTIMATE,
     )
     @action(detail=True, methods=["post"], url_path="pay-estimate", permission_classes=[CanSeePay])
     def pay_estimate(self, request, pk=None):
@@ -260,6 +288,7 @@ class RoleViewSet(viewsets.ModelViewSet):
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     error_codes = {"401", "403"}
+    lookup_value_regex = ID_IN_PATH
 
 
 @extend_schema_view(
@@ -291,7 +320,8 @@ class PaySchemeViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
 @extend_schema(
     summary=gettext_lazy("The role tree as flat rows for the chart"),
-    responses={200: s.TreeNodeSerializer(many=True), 401: s.ErrorSerializer, 403: s.ErrorSerializer},
+    responses=s.TreeNodeSerializer(many=True),
+    examples=examples.TREE,
 )
 @api_view(["GET"])
 def tree(request):
@@ -344,16 +374,12 @@ def policy_rules():
     )
 
 
+@error_codes("400", "401", "403", "404")
 @extend_schema(
     summary=gettext_lazy("Dismissal warning over a run of months"),
     request=s.WarningRequestSerializer,
-    responses={
-        200: s.WarningSerializer,
-        400: s.FieldErrorsSerializer,
-        401: s.ErrorSerializer,
-        403: s.ErrorSerializer,
-        404: s.ErrorSerializer,
-    },
+    responses=s.WarningSerializer,
+    examples=examples.PAY_WARNING,
 )
 @api_view(["POST"])
 @permission_classes([CanSeePay])
