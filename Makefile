@@ -7,7 +7,7 @@ RUN_PACKAGES := gettext nodejs fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 l
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run serve test test-postgres lint messages check-tree bench loadtest clean
+.PHONY: install install-test run serve test test-postgres lint messages check-tree api-contract bench loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ test: install-test lint
 ## The whole suite again on PostgreSQL (POSTGRES_URL; .ci/run starts one when none answers).
 test-postgres: install-test
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+## The API contract at an integrator's depth (issue 15): schemathesis --checks all against gunicorn as anonymous,
+## a manager and HR, 100 examples per operation (make test runs the same at 20).
+api-contract: $(BIN)/.installed
+	API_CONTRACT_EXAMPLES=100 $(BIN)/pytest tests/test_api_contract.py -rP
 
 check-tree: $(BIN)/.installed
 	$(BIN)/python manage.py check_tree
