@@ -4,7 +4,8 @@ ErrorsAutoSchema (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]) adds to what drf-spect
 
 - every error status an operation can answer, with its body (roles/api/errors.py): 400 where a
   body or a query is validated, 401/403, 404 on paths with an id and on paginated lists (a page
-  that does not exist), 409 where the tree refuses, 415 where a body is read;
+  that does not exist), 409 where the tree refuses, 414 where a query is read (the web server's
+  answer to an over-long one), 415 where a body is read;
 - `security` with an empty alternative `{}` on operations an anonymous reader may call, found by
   asking the view's own permission classes about an anonymous request;
 - `additionalProperties: false` on request bodies whose serializer refuses unknown fields;
@@ -35,6 +36,11 @@ ERRORS = {
     "403": (ErrorSerializer, "Logged in, but not allowed to do this."),
     "404": (ErrorSerializer, "No such object, or not one the reader may see."),
     "409": (ErrorSerializer, "The change conflicts with the role tree: subordinates or people would be left behind."),
+    "414": (
+        None,
+        "The path and query are longer than the web server in front of the app accepts (gunicorn: a request "
+        "line of 4094 bytes), so it answers before the API: the body is its page, not JSON.",
+    ),
     "415": (ErrorSerializer, "The body is not JSON: send `Content-Type: application/json`."),
 }
 LIST_404 = "No such page: `page` is not a page number of this list (0, past the last page, not a number)."
@@ -58,7 +64,7 @@ def error_codes(*codes):
 
 
 class ErrorsAutoSchema(AutoSchema):
-    """Adds 400/401/403/404/409/415 to each operation where they can happen (see the module's docstring).
+    """Adds 400/401/403/404/409/414/415 to each operation where they can happen (see the module's docstring).
 
     A view can narrow the list with `error_codes = {...}` or per action with
     `error_codes_by_action = {"list": {...}}`.
@@ -84,6 +90,8 @@ class ErrorsAutoSchema(AutoSchema):
                 codes.add("404")
         if self._paginated():
             codes.add("404")
+        if self._is_list():  # a query of any length can be sent
+            codes.add("414")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.add("415")
         return codes
@@ -99,9 +107,12 @@ class ErrorsAutoSchema(AutoSchema):
             if code == "404" and self._paginated() and "{" not in self.path:
                 description = LIST_404
             example = [OpenApiExample(code, value=EXAMPLES[code])] if code in EXAMPLES else []
-            response = self._get_response_for_code(
-                OpenApiResponse(serializer, description=description, examples=example), code, direction=direction
-            )
+            if serializer is None:  # answered before the app: no body of ours
+                response = {"description": description}
+            else:
+                response = self._get_response_for_code(
+                    OpenApiResponse(serializer, description=description, examples=example), code, direction=direction
+                )
             responses[code] = response
         return responses
 

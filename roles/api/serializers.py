@@ -134,6 +134,7 @@ class RejectUnknownFields:
       number 3, 3 is not the string "3", "true" is not true (DRF alone would convert them).
     - An amount is a string of digits with a decimal point (decimal_pattern): not "1e3", " 5", "5."
       or "" (DRF alone would read them as 1000, 5, 5 and null).
+    - A text longer than its maximum is refused as sent, also when trimming its spaces would shorten it.
     - An item of a list (a duty, a KPI) or a nested object (the requirements) is whole, also in a PATCH.
     """
 
@@ -163,6 +164,10 @@ class RejectUnknownFields:
         kind = json_type(field)
         if kind is not None and not has_json_type(value, kind):
             return TYPE_MESSAGES[kind]
+        max_length = getattr(field, "max_length", None) if isinstance(field, serializers.CharField) else None
+        if max_length is not None and len(value) > max_length:
+            # The schema's maxLength counts what is sent; DRF would count it after trimming spaces.
+            return field.error_messages["max_length"].format(max_length=max_length)
         if isinstance(field, serializers.DecimalField):
             pattern, _left_out = decimal_pattern(field)
             if not re.fullmatch(pattern, value):

@@ -167,6 +167,13 @@ def test_a_page_that_does_not_exist_is_a_json_404(seeded, url):
         assert body["code"] == "not_found", page
 
 
+def test_a_nul_character_in_a_filter_finds_nothing(seeded):
+    """PostgreSQL refuses NUL in a query: the API must not pass one on (a 500 there, nothing on SQLite)."""
+    for name in ("q", "department", "grade"):
+        response = APIClient().get("/api/v1/roles/", {name: "客服\x00"})
+        assert response.status_code == 200 and response.json()["count"] == 0, name
+
+
 def test_an_empty_or_unknown_status_filter_is_a_400(seeded):
     for value in ["", "gone"]:
         assert_names(APIClient().get("/api/v1/roles/", {"status": value}), "status")
@@ -210,6 +217,16 @@ def test_a_value_of_another_json_type_is_a_400_under_its_name(hr):
     errors = assert_names(hr.post("/api/v1/pay/warning/", {"months": months}, format="json"), "months")
     assert errors["0"]["met_base_target"]  # an item of a list: under its index
     assert role("store-cs").title == "店铺客服" and role("store-cs").headcount == cs.headcount
+
+
+def test_a_text_longer_than_its_maximum_is_refused_as_sent(hr):
+    """The schema's maxLength counts what is sent; trimming the spaces would have made it fit."""
+    cs = role("store-cs")
+    limit = Role._meta.get_field("title").max_length
+    url = f"/api/v1/roles/{cs.pk}/"
+    assert_names(hr.patch(url, {"title": "\x1d" + "客" * limit}, format="json"), "title")
+    assert_names(hr.patch(url, {"title": "客" * limit + " "}, format="json"), "title")
+    assert hr.patch(url, {"title": " 客服 "}, format="json").json()["title"] == "客服"
 
 
 def test_a_whole_number_may_be_written_3_0_as_json_schema_says(hr):
