@@ -2,6 +2,8 @@
 
 No request may end in a server error, and every response must match what the schema declares.
 The number of examples is bounded and the generation derandomized, so CI runs the same cases each time.
+tests/test_api_contract.py runs every check of schemathesis against gunicorn on a SQLite database of its
+own; this test runs on the suite's database, so PostgreSQL's refusals (a NUL character…) are fuzzed too.
 """
 
 import pytest
