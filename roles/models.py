@@ -297,6 +297,12 @@ class PerformanceTier(models.Model):
             raise ValidationError({"max_score": _("The upper score must be above the lower score.")})
 
 
+def sendable(text):
+    """Whether a search or filter text can be sent to the database: no stored text holds a NUL
+    character, and PostgreSQL refuses one in a query, so such a filter simply matches nothing."""
+    return "\x00" not in text
+
+
 def live_version_shown_q():
     """Roles a reader who may not see drafts reads in their live version: being edited or reviewed
     while an approved version stays live (the filter form of Role.shows_live_version)."""
@@ -316,11 +322,17 @@ class RoleQuerySet(TreeQuerySet):
 
     def in_department(self, code):
         """Roles of the department with this code or of one of its teams; all roles for an empty code."""
-        return self.filter(Q(department__code=code) | Q(department__parent__code=code)) if code else self
+        if not code:
+            return self
+        if not sendable(code):
+            return self.none()
+        return self.filter(Q(department__code=code) | Q(department__parent__code=code))
 
     def of_grade(self, code):
         """Roles of the grade with this code; all roles for an empty code."""
-        return self.filter(grade__code=code) if code else self
+        if not code:
+            return self
+        return self.filter(grade__code=code) if sendable(code) else self.none()
 
     def with_snapshot_relations(self):
         """Everything Role.snapshot() reads, in a fixed number of queries."""

@@ -29,7 +29,7 @@ from django.db.models.fields.json import KT
 from django.http import Http404
 
 from . import permissions
-from .models import PayScheme, Role, RoleVersion, live_version_shown_q
+from .models import PayScheme, Role, RoleVersion, live_version_shown_q, sendable
 from .treecheck import nearest_visible_ancestors
 
 # ----------------------------------------------------------------------------- who reads
@@ -186,6 +186,8 @@ class RoleReader:
         words = query.split()
         if not words:
             return roles
+        if not sendable(query):
+            return roles.none()
         matching = Role.objects.filter(search_q(words)).values("pk")
         if not self.swaps:
             return roles.filter(pk__in=matching)

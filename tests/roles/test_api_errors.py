@@ -167,11 +167,13 @@ def test_a_page_that_does_not_exist_is_a_json_404(seeded, url):
         assert body["code"] == "not_found", page
 
 
-def test_a_nul_character_in_a_filter_finds_nothing(seeded):
-    """PostgreSQL refuses NUL in a query: the API must not pass one on (a 500 there, nothing on SQLite)."""
+def test_a_nul_character_in_a_filter_finds_nothing(seeded, client):
+    """PostgreSQL refuses NUL in a query: neither the API nor the list page may pass one on (a 500 there)."""
     for name in ("q", "department", "grade"):
         response = APIClient().get("/api/v1/roles/", {name: "客服\x00"})
         assert response.status_code == 200 and response.json()["count"] == 0, name
+        page = client.get("/roles/", {name: "客服\x00"})
+        assert page.status_code == 200 and "/roles/store-cs/" not in page.content.decode(), name
 
 
 def test_an_empty_or_unknown_status_filter_is_a_400(seeded):
