@@ -3,7 +3,7 @@
 While PostgreSQL is down or restarting, every request that touches the database fails with
 OperationalError or InterfaceError (Django wraps the driver's errors, psycopg2's and sqlite3's
 alike, in these). DatabaseOutageMiddleware, first in MIDDLEWARE, answers such a request with a
-503 and Retry-After: a page in Chinese and English, or JSON `{"detail": ...}` for the API. The
+503 and Retry-After: a page in Chinese and English, or JSON `{"detail": ..., "code": ...}` for the API. The
 page is rendered without the database: no request context (so no context processors), no
 request.user, no session.
 
@@ -77,7 +77,9 @@ def unavailable_response(request):
     if wants_json(request):
         detail = " / ".join(version["message"] for version in in_every_language(message=MESSAGE))
         response = JsonResponse(
-            {"detail": detail}, status=HTTPStatus.SERVICE_UNAVAILABLE, json_dumps_params={"ensure_ascii": False}
+            {"detail": detail, "code": "service_unavailable"},  # the API's error shape
+            status=HTTPStatus.SERVICE_UNAVAILABLE,
+            json_dumps_params={"ensure_ascii": False},
         )
     else:
         context = {

@@ -140,6 +140,7 @@ def test_an_outage_inside_another_middleware_answers_503_too(seeded, settings, t
         json_response = browser.get("/api/v1/roles/")
     assert_friendly_503(json_response)
     assert ENGLISH_MESSAGE in json_response.json()["detail"]
+    assert json_response.json()["code"] == "service_unavailable"
     assert len(outage_records(caplog)) == 2
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert browser.get("/roles/").status_code == 200
