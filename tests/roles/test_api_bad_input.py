@@ -16,7 +16,7 @@ from tests.roles.test_api import ESTIMATE, new_role_data
 
 MONTH = {"performance_score": "70", "met_base_target": True}
 
-BAD_AMOUNTS = ["-1", "-0.01", "abc", "1e3x", True, [1], {"a": 1}, "1" * 20]  # amounts are digit strings; "" and null are tried where they matter
+BAD_AMOUNTS = ["-1", "-0.01", "abc", "1e3x", True, [1], {"a": 1}, "1" * 20]  # digit strings only
 BAD_SCORES = ["-1", "100.01", "101", "-0.01", "abc", "", None, [85]]
 BAD_COUNTS = [-1, 1.5, "1.5", "abc", "", None, True, [1]]
 UNKNOWN = {"salary": "3000", "parent_id": 1, "Title": "x"}
