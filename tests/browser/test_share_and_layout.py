@@ -32,11 +32,18 @@ new PerformanceObserver(function (list) {
 """
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1440, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1440, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])
 def test_chart_page_does_not_shift_while_it_draws(live_server, seeded, browser, viewport, language):
-    context = browser.new_context(locale=language, timezone_id="Asia/Shanghai", viewport=viewport,
-                                  is_mobile=viewport["width"] < 720, has_touch=viewport["width"] < 720)
+    context = browser.new_context(
+        locale=language,
+        timezone_id="Asia/Shanghai",
+        viewport=viewport,
+        is_mobile=viewport["width"] < 720,
+        has_touch=viewport["width"] < 720,
+    )
     context.set_default_timeout(10_000)
     context.add_init_script(OBSERVE_SHIFTS)
     try:
@@ -59,7 +66,11 @@ def test_chart_page_does_not_shift_while_it_draws(live_server, seeded, browser, 
 
 def test_icons_are_linked_and_served(live_server, seeded, page):
     page.goto(live_server.url + "/roles/")
-    for selector in ('link[rel="icon"][type="image/svg+xml"]', 'link[rel="icon"][type="image/png"]', 'link[rel="apple-touch-icon"]'):
+    for selector in (
+        'link[rel="icon"][type="image/svg+xml"]',
+        'link[rel="icon"][type="image/png"]',
+        'link[rel="apple-touch-icon"]',
+    ):
         href = page.locator(selector).get_attribute("href")
         response = page.request.get(live_server.url + href)
         assert response.ok, (selector, href, response.status)
