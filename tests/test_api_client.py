@@ -2,7 +2,7 @@
 
 Payroll and portal integrations generate their clients from /api/schema/ (README "API"). Here the app runs
 under gunicorn on a free loopback port (DEBUG off, a scratch SQLite database of its own, migrated and seeded
-with `manage.py seed`, an HR user with a token), whichever database the suite itself runs on. Its schema is
+with the seed catalogue, an HR user with a token), whichever database the suite itself runs on. Its schema is
 checked with openapi-spec-validator, openapi-python-client turns it into a package in a temporary folder
 (nothing generated is committed), and the story is told through that package's typed functions only: list
 and search roles, read one with its duties, create a role under 店长, move it, estimate a month's pay, read
@@ -11,20 +11,17 @@ the tree.
 
 import importlib
 import json
-import os
 import re
 import subprocess
 import sys
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
 from openapi_spec_validator import validate
 
-from bench.serving import free_port, production_like_env, start_server, stop_server, wait_until_up
+from tests.served import ROOT, served_app
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "roleatlas_api_client"
 SEED = json.loads((ROOT / "fixtures" / "seed.json").read_text(encoding="utf-8"))
 SEED_ROLES = {role["slug"]: role for role in SEED["roles"]}
@@ -32,45 +29,19 @@ MAKE_HR_USER = """
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
 from roles.apps import HR_GROUP
+from roles.seed import load_seed
+load_seed()
 hr = User.objects.create_user("integration-hr", is_staff=True)
 hr.groups.add(Group.objects.get(name=HR_GROUP))
 print(Token.objects.create(user=hr).key)
 """
 
 
-def manage(env, *args):
-    """`manage.py ARGS` in its own process against the server's database; its standard output."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn (2 workers, DEBUG off) on a seeded scratch SQLite database; its base URL and an HR token."""
-    scratch = tmp_path_factory.mktemp("api-client-server")
-    env = {
-        **os.environ,
-        **production_like_env(),
-        "DATABASE_URL": f"sqlite:///{scratch}/api.sqlite3",  # also when the suite runs on PostgreSQL
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "shopconfig.settings",
-    }
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "seed")
-    token = manage(env, "shell", "--verbosity", "0", "--command", MAKE_HR_USER).split()[-1]
-    port = free_port()
-    process = start_server(port, env, scratch / "gunicorn.log", workers=2)
-    try:
-        try:
-            wait_until_up(process, port, "/api/schema/", {"Accept": "application/json"})
-        except SystemExit as failure:  # bench.serving exits the script; here it is a failed fixture
-            pytest.fail(str(failure))
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        stop_server(process)
+    """gunicorn on the seeded catalogue: its base URL and an HR token."""
+    with served_app(tmp_path_factory.mktemp("api-client-server"), MAKE_HR_USER, "/api/schema/") as (url, token, _log):
+        yield url, token
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.serving import free_port, production_like_env, start_server, stop_server, wait_until_up
+from tests.served import ROOT, served_app
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = 15
 EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "20"))
 PREPARE = """
@@ -47,38 +46,11 @@ def schemathesis_program():
     return str(beside) if beside.exists() else shutil.which("schemathesis")
 
 
-def manage(env, *args):
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
-    )
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """gunicorn on a prepared scratch catalogue: its base URL, the tokens by audience, its log file."""
-    scratch = tmp_path_factory.mktemp("api-contract")
-    env = {
-        **os.environ,
-        **production_like_env(),
-        "DATABASE_URL": f"sqlite:///{scratch}/api.sqlite3",  # also when the suite runs on PostgreSQL
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "shopconfig.settings",
-    }
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
-    tokens = json.loads(manage(env, "shell", "--verbosity", "0", "--command", PREPARE).strip().splitlines()[-1])
-    port = free_port()
-    log = scratch / "gunicorn.log"
-    process = start_server(port, env, log, workers=2)
-    try:
-        try:
-            wait_until_up(process, port, "/api/v1/", {"Accept": "application/json"})
-        except SystemExit as failure:  # bench.serving exits the script; here it is a failed fixture
-            pytest.fail(str(failure))
-        yield f"http://127.0.0.1:{port}", {"anonymous": None, **tokens}, log
-    finally:
-        stop_server(process)
+    with served_app(tmp_path_factory.mktemp("api-contract"), PREPARE) as (url, printed, log):
+        yield url, {"anonymous": None, **json.loads(printed)}, log
 
 
 @pytest.mark.parametrize("who", ["anonymous", "manager", "hr"])
