@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import permissions, rules, services, workflow
+from . import dated, permissions, rules, services, workflow
 from .exports.pdf import download_selected_pdf
-from .forms import TransitionForm
+from .forms import RoleAdminForm, TransitionForm
 from .lint_admin import ComplianceFindingsMixin
 from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
 
@@ -89,6 +89,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(Role)
 class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
+    form = RoleAdminForm
     list_display = ("tree_actions", "indented_title", "code", "department", "grade", "headcount", "status")
     list_display_links = ("indented_title",)
     list_select_related = ("department", "grade")
@@ -101,7 +102,19 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "code", "department", "grade", "parent", "dotted_line_superiors", "workflow"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "code",
+                    "department",
+                    "grade",
+                    "parent",
+                    "dotted_line_superiors",
+                    "effective_date",
+                    "workflow",
+                ]
+            },
         ),
         (gettext_lazy("main responsibility"), {"fields": ["summary"]}),
         (gettext_lazy("staffing and pay range"), {"fields": ["headcount", "shifts", "pay_min", "pay_max", "benefits"]}),
@@ -126,10 +139,20 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        workflow.save_edit(obj, _("Edited in the admin") if change else _("Created in the admin"))
+        day = form.cleaned_data.get("effective_date")
+        reason = _("Edited in the admin") if change else _("Created in the admin")
+        workflow.save_edit(obj, reason, effective_date=day, user=request.user)
 
     def save_related(self, request, form, formsets, change):
+        dotted_before = set(form.instance.dotted_line_superiors.values_list("pk", flat=True))
         super().save_related(request, form, formsets, change)
+        dated.record_dotted(
+            form.instance,
+            dotted_before,
+            form.cleaned_data.get("effective_date"),
+            request.user,
+            _("Edited in the admin"),
+        )
         if change and workflow.after_edit(form.instance.pk, request.user):
             self.message_user(
                 request,

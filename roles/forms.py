@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import paycalc
+from .timeline import EARLIEST, LATEST
 
 
 def _money(label, **kwargs):
@@ -104,3 +105,33 @@ class RestoreForm(forms.Form):
     def __init__(self, *args, numbers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].choices = [(n, n) for n in numbers]
+
+
+class RoleAdminForm(forms.ModelForm):
+    """The admin's role form, asking from which day a change to the role's place applies."""
+
+    effective_date = forms.DateField(
+        label=_("effective date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_(
+            "From which day a new superior, title, department, grade, headcount or dotted line applies: "
+            "empty or today for now, a past day to correct the record, a later day to schedule it."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].initial = timezone.localdate()
+
+    def clean_effective_date(self):
+        day = self.cleaned_data.get("effective_date")
+        if day is None:
+            return None
+        if not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(_("Enter a date between 1900-01-01 and 2100-12-31."))
+        if self.instance.pk is None and day > timezone.localdate():
+            raise forms.ValidationError(
+                _("A new role starts today or on a past day; plan later ones in a reorganisation plan.")
+            )
+        return day

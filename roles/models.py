@@ -729,6 +729,86 @@ class RoleVersion(models.Model):
         return shown
 
 
+class RoleChangeQuerySet(models.QuerySet):
+    def due(self, day):
+        """Changes in force by `day` that the present tree (Role) does not show yet."""
+        return self.filter(applied=False, effective_date__lte=day)
+
+
+class RoleChange(models.Model):
+    """One dated change to a role's place in the organisation (roles/timeline.py folds them).
+
+    Never rewritten: a correction is a new change. `applied` says the present tree (the Role
+    row) already shows it; a change dated in the future waits, unapplied, until its day comes.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        PARENT = "parent", _("superior")
+        TITLE = "title", _("title")
+        DEPARTMENT = "department", _("department")
+        GRADE = "grade", _("grade")
+        HEADCOUNT = "headcount", _("headcount")
+        DOTTED = "dotted", _("dotted-line superiors")
+        ARCHIVED = "archived", _("archived")
+
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("what changed"), max_length=20, choices=Kind.choices)
+    value = models.JSONField(_("new value"), null=True)  # null: no superior
+    effective_date = models.DateField(_("effective date"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    applied = models.BooleanField(_("in the present organisation"), default=False)
+
+    objects = RoleChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        verbose_name = _("organisation change")
+        verbose_name_plural = _("organisation changes")
+        indexes = [
+            models.Index(fields=["applied", "effective_date"], name="role_change_due"),
+            models.Index(fields=["effective_date", "id"], name="role_change_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.role_id} {self.kind} {self.effective_date}"
+
+
+class RolePeriod(models.Model):
+    """A role's place from `valid_from` until the day before `valid_to` (empty: still in force).
+
+    Derived from the role's changes (timeline.periods) and rebuilt with each one recorded: the
+    read model of "the organisation as of a day". `superior_id` is a plain role id, not a key:
+    the history of a role outlives its superior.
+    """
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="periods")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+    superior_id = models.IntegerField(null=True)
+    title = models.CharField(max_length=100)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+")
+    headcount = models.PositiveIntegerField()
+    dotted = models.JSONField(default=list)
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="role_period_days")]
+
+    def __str__(self):
+        return f"{self.role_id} {self.valid_from}–{self.valid_to or ''}"
+
+
 def _loaded(model, rows):
     """A queryset that already holds `rows`, as a prefetch leaves it: iterating it runs no query."""
     queryset = model._default_manager.none()

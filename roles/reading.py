@@ -28,8 +28,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
 from django.http import Http404
 
-from . import permissions
-from .models import PayScheme, Role, RoleVersion, live_version_shown_q, sendable
+from . import dated, permissions, timeline
+from .models import PayScheme, Role, RolePeriod, RoleVersion, live_version_shown_q, sendable
 from .treecheck import nearest_visible_ancestors
 
 # ----------------------------------------------------------------------------- who reads
@@ -142,10 +142,31 @@ def snapshot_matches(snapshot, words):
 
 
 class RoleReader:
-    """Loads roles as one audience sees them; see the module docstring for the rules."""
+    """Loads roles as one audience sees them; see the module docstring for the rules.
 
-    def __init__(self, audience):
+    `as_of` (a date) reads the organisation as in force at the end of that day from the dated
+    changes' periods (roles/dated.py); None or today reads the present tree. A reader who may not
+    see drafts sees no scheduled future: a later day reads as today. Before the first recorded
+    change the earliest known day is read, and `before_history` says so.
+    """
+
+    def __init__(self, audience, as_of=None):
         self.audience = audience
+        self.before_history = False
+        self.as_of = self._day_read(as_of)
+
+    def _day_read(self, day):
+        """The day this reader reads (None: the present tree), after the rules above."""
+        if day is None:
+            return None
+        today = dated.today()
+        if day >= today and (day == today or not self.audience.see_drafts):
+            return None
+        first = dated.first_day()
+        if first is not None and day < first:
+            self.before_history = True
+            return first if first < today else None
+        return day
 
     @property
     def swaps(self):
@@ -156,11 +177,24 @@ class RoleReader:
 
     def roles(self):
         """The roles this reader may see (a queryset to filter, order and paginate)."""
+        if self.as_of is not None:
+            return self._roles_on(self.as_of)
         if self.audience.see_drafts:
             return Role.objects.all()
         if self.audience.printing:
             return Role.objects.published()
         return Role.objects.published().filter(permissions.catalogue_is_public_q())
+
+    def _roles_on(self, day):
+        """Roles in the organisation on `day` this reader may see: for readers who may not see
+        drafts, those with a job description approved and in force by then."""
+        roles = Role.objects.filter(pk__in=_periods_on(day).values("role_id"))
+        if self.audience.see_drafts:
+            return roles
+        roles = roles.filter(pk__in=_approved_by(day))
+        if self.audience.printing:
+            return roles
+        return roles.filter(permissions.catalogue_is_public_q())
 
     def cards(self):
         """roles() with what a list row shows (department, grade)."""
@@ -267,6 +301,8 @@ class RoleReader:
         its live version is "published"); `public` says whether the public may read the role.
         One query, and one more for live titles when this reader reads some.
         """
+        if self.as_of is not None:
+            return self._rows_on(roles, fields)
         rows = list(roles.order_by("tree_id", "lft").values_list(*LINK_FIELDS, *fields))
         live = [row[7] for row in rows if self.swaps and _shows_live_version(row)]
         titles = dict(RoleVersion.objects.filter(pk__in=live).values_list("pk", KT("snapshot__title"))) if live else {}
@@ -279,6 +315,48 @@ class RoleReader:
             if live_version_id in titles:
                 title, status = titles[live_version_id], Role.Status.PUBLISHED
             out.append((role_id, above[0] if above else None, title, status, public, *row[len(LINK_FIELDS) :]))
+        return out
+
+    def _rows_on(self, roles, fields):
+        """rows() for a past or future day: the places and titles of that day's periods, numbered
+        as a nested set (timeline.nested_rows) so the present's readers apply unchanged."""
+        periods = {p[0]: p for p in _periods_on(self.as_of).values_list("role_id", *PERIOD_FIELDS)}
+        present = {
+            row[0]: row for row in Role.objects.filter(pk__in=periods).values_list("id", "tree_id", "lft", "slug")
+        }
+        states = {role_id: {"parent": p[1]} for role_id, p in periods.items()}
+        order = {role_id: (row[1], row[2]) for role_id, row in present.items()}
+        visible = set(roles.values_list("pk", flat=True))
+        by_day = {
+            name: {role_id: p[1 + PERIOD_FIELDS.index(name)] for role_id, p in periods.items()}
+            for name in ("department_id", "grade_id", "headcount")
+        }
+        extra = {name: by_day[name] for name in fields if name in by_day}
+        others = [name for name in fields if name not in by_day and name != "slug"]
+        values = (
+            {row[0]: row[1:] for row in Role.objects.filter(pk__in=visible).values_list("pk", *others)}
+            if others
+            else {}
+        )
+        public = set(_approved_by(self.as_of).filter(role_id__in=visible).values_list("role_id", flat=True))
+        numbered = sorted(
+            (row for row in timeline.nested_rows(states, order) if row[0] in visible), key=lambda r: (r[1], r[2])
+        )
+        placed = nearest_visible_ancestors(numbered)
+        out = []
+        for role_id, *_numbers in numbered:
+            above = placed[role_id][0]
+            title = periods[role_id][PERIOD_FIELDS.index("title") + 1]
+            status = Role.Status.PUBLISHED if role_id in public else Role.Status.DRAFT
+            row = []
+            for name in fields:
+                if name == "slug":
+                    row.append(present[role_id][3])
+                elif name in extra:
+                    row.append(extra[name][role_id])
+                else:
+                    row.append(values[role_id][others.index(name)])
+            out.append((role_id, above[0] if above else None, title, status, role_id in public, *row))
         return out
 
     # -- the two places that read the organisation and the contents
@@ -331,6 +409,20 @@ class RoleReader:
         if self.swaps and _shows_live_version(row):
             title = versions[row[7]].snapshot["title"]
         return RoleLink(row[0], row[4], title)
+
+
+# What a period holds, as rows() reads it.
+PERIOD_FIELDS = ("superior_id", "title", "department_id", "grade_id", "headcount", "dotted")
+
+
+def _periods_on(day):
+    """The periods in force at the end of `day` of roles not archived then (one per role)."""
+    return RolePeriod.objects.filter(valid_from__lte=day, archived=False).exclude(valid_to__lte=day)
+
+
+def _approved_by(day):
+    """Ids of roles with a job description approved and in force by `day` (a subquery)."""
+    return RoleVersion.objects.filter(published_at__isnull=False, effective_date__lte=day).values("role_id")
 
 
 def _row(role):

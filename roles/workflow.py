@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, services
+from . import dated, permissions, services
 from .models import (
     SNAPSHOT_DECIMAL_FIELDS,
     SNAPSHOT_TEXT_FIELDS,
@@ -159,21 +159,28 @@ def publish(role_id, user, effective_date=None, comment=""):
     return version
 
 
-def archive(role_id, user, comment=""):
-    """Withdraw the role: nobody outside HR and managers reads it any more, in any version."""
+def archive(role_id, user, comment="", effective_date=None):
+    """Withdraw the role: nobody outside HR and managers reads it any more, in any version.
+
+    A dated change (roles/dated.py): on a later `effective_date` the role stays as it is until then.
+    """
     _require(permissions.can_edit(user))
-    with transaction.atomic():
+    day = effective_date or dated.today()
+    with services.tree_lock():
         role = _locked(role_id)
         _check_from(role, ARCHIVE_FROM, _("This role is already %(status)s."))
         reason = " ".join(filter(None, [_("Archived"), (comment or "").strip()]))
-        _set_status(role, Status.ARCHIVED, user, reason, clear_live=True)
+        if day <= dated.today():
+            _set_status(role, Status.ARCHIVED, user, reason, clear_live=True)
+        dated.record(role_id, {"archived": True}, day, user, reason)
+        dated.apply_due(also=[role_id])
     return role
 
 
 def back_to_draft(role_id, user, comment=""):
     """An archived role, or one in review (withdrawn or sent back), becomes an editable draft again."""
     _require(permissions.can_edit(user))
-    with transaction.atomic():
+    with services.tree_lock():
         role = _locked(role_id)
         _check_from(
             role,
@@ -182,6 +189,8 @@ def back_to_draft(role_id, user, comment=""):
         )
         reason = " ".join(filter(None, [_("Back to draft"), (comment or "").strip()]))
         _set_status(role, Status.DRAFT, user, reason)
+        dated.record(role_id, {"archived": False}, dated.today(), user, reason)
+        dated.apply_due(also=[role_id])
     return role
 
 
@@ -304,7 +313,10 @@ def restore(role_id, number, user, comment):
             clear_requirement=requirement is None,
         )
         role.shifts.set(Shift.objects.filter(name__in=data["shifts"]))
-        role.dotted_line_superiors.set(Role.objects.filter(slug__in=data["dotted_line_superiors"]).exclude(pk=role.pk))
+        dotted = Role.objects.filter(slug__in=data["dotted_line_superiors"]).exclude(pk=role.pk)
+        role.dotted_line_superiors.set(dotted)
+        dated.record(role.pk, {"dotted": [boss.pk for boss in dotted]}, dated.today(), user, reason)
+        dated.apply_due(also=[role.pk])
         version = _record(role, RoleVersion.Kind.RESTORED, _working_copy(role.pk), user, comment, source)
         _set_status(role, Status.DRAFT, user, reason)
     return version

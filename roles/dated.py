@@ -1,0 +1,311 @@
+"""Dated changes to the organisation: recording them, and keeping the present tree in step.
+
+Every change to a role's place (roles.timeline.FIELDS) is recorded here as a RoleChange with an
+effective date — today, a past day (a back-dated correction) or a future one (scheduled) — and
+the role's periods (RolePeriod, the read model of "as of a day") are rebuilt from its changes.
+
+The Role rows are the organisation of today: `apply_due` makes them show every change in force
+by today. Writers call it after recording, and the request middleware calls it once a day has
+passed (one indexed EXISTS query per request), so a change dated tomorrow is in force tomorrow
+without anyone running anything.
+
+All writes run inside services.tree_lock(), like every other tree write.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import services, timeline
+from .models import Role, RoleChange, RolePeriod
+
+Kind = RoleChange.Kind
+
+
+def today():
+    """Today in the shop's time zone (settings.TIME_ZONE): the day changes take effect."""
+    return timezone.localdate()
+
+
+def check_day(day, name="effective_date"):
+    """Refuse dates outside 1900–2100 (typing mistakes, not history)."""
+    if not timeline.EARLIEST <= day <= timeline.LATEST:
+        raise ValidationError(_("Enter a date between 1900-01-01 and 2100-12-31."), code="date_out_of_range")
+
+
+def state_of(role, dotted=None):
+    """The present state of a saved role, as the timeline stores states (`dotted`: ids already read)."""
+    if dotted is None:
+        dotted = sorted(role.dotted_line_superiors.values_list("pk", flat=True))
+    return {
+        "parent": role.parent_id,
+        "title": role.title,
+        "department": role.department_id,
+        "grade": role.grade_id,
+        "headcount": role.headcount,
+        "dotted": dotted,
+        "archived": role.status == Role.Status.ARCHIVED,
+    }
+
+
+def _changes_of(role_ids):
+    """The timeline's view of the recorded changes of these roles (all roles: None)."""
+    rows = RoleChange.objects.order_by()
+    if role_ids is not None:
+        rows = rows.filter(role_id__in=role_ids)
+    return [
+        timeline.Change(role_id, kind, value, day, seq)
+        for role_id, kind, value, day, seq in rows.values_list("role_id", "kind", "value", "effective_date", "id")
+    ]
+
+
+def record_created(role, day, user=None, reason=""):
+    """Record a new role's whole state as its first change, effective `day`; call in the lock."""
+    check_day(day)
+    change = RoleChange.objects.create(
+        role=role,
+        kind=Kind.CREATED,
+        value=state_of(role),
+        effective_date=day,
+        recorded_by=user,
+        reason=reason[:200],
+        applied=day <= today(),
+    )
+    _rebuild_periods([role.pk])
+    return [change]
+
+
+def record(role_id, values, day, user=None, reason=""):
+    """Record the fields in `values` (timeline.FIELDS) of one role as changes effective `day`.
+
+    Only fields that differ from the role's state on that day are recorded. Refuses a superior
+    that would make a loop on that day or any later day with changes. Returns the new changes;
+    apply_due() then brings the present tree in step. Call inside tree_lock().
+    """
+    check_day(day)
+    unknown = set(values) - set(timeline.FIELDS)
+    if unknown:
+        raise ValueError(f"not a dated field: {sorted(unknown)}")
+    own = _changes_of([role_id])
+    before = timeline.state_on(own, day)
+    if before is None:
+        first = min((c.effective_date for c in own), default=None)
+        raise ValidationError(
+            _("The role did not exist yet on %(day)s; it exists from %(first)s.")
+            % {"day": day.isoformat(), "first": first.isoformat() if first else "—"},
+            code="before_created",
+        )
+    wanted = {name: _normalised(name, value) for name, value in values.items()}
+    changed = {name: value for name, value in wanted.items() if before[name] != value}
+    if "parent" in changed:
+        _check_no_loop(role_id, changed["parent"], day)
+    rows = [
+        RoleChange(role_id=role_id, kind=name, value=value, effective_date=day, recorded_by=user, reason=reason[:200])
+        for name, value in changed.items()
+    ]
+    created = RoleChange.objects.bulk_create(rows)
+    if created:
+        _rebuild_periods([role_id])
+    return created
+
+
+def record_dotted(role, before, day, user=None, reason=""):
+    """After a form saved a role's dotted lines: record them as of `day` (default today); for a
+    later day, put back the lines of today until then."""
+    day = day or today()
+    after = sorted(role.dotted_line_superiors.values_list("pk", flat=True))
+    with services.tree_lock():
+        if day > today():
+            role.dotted_line_superiors.set(Role.objects.filter(pk__in=before))
+        record(role.pk, {"dotted": after}, day, user, reason)
+        apply_due(also=[role.pk])
+
+
+def later_changes_in_force(role_id, fields, day):
+    """The fields among `fields` changed again after `day` (effective by today): a back-dated change
+    of those is history only, the later one stays in force. Field -> that later change's date."""
+    later = (
+        RoleChange.objects.filter(role_id=role_id, kind__in=fields, effective_date__gt=day)
+        .order_by("effective_date")
+        .values_list("kind", "effective_date")
+    )
+    out = {}
+    for kind, effective in later:
+        out.setdefault(kind, effective)
+    return out
+
+
+def _normalised(name, value):
+    if name == "dotted":
+        return sorted(int(v) for v in value)
+    if name == "archived":
+        return bool(value)
+    if name == "headcount":
+        return int(value)
+    return value
+
+
+def _check_no_loop(role_id, new_parent, day):
+    """Refuse `new_parent` when it puts the role under itself on `day` or on any later day a
+    superior changes (a scheduled move elsewhere might close the loop later)."""
+    if new_parent is None:
+        return
+    changes = timeline.in_force_order(
+        c for c in _changes_of(None) if c.kind in (timeline.CREATED, "parent", "archived")
+    )
+    planned = timeline.Change(role_id, "parent", new_parent, day, float("inf"))
+    days = sorted({day} | {c.effective_date for c in changes if c.effective_date > day})
+    states = {}
+    pending = iter(timeline.in_force_order([*changes, planned]))
+    change = next(pending, None)
+    for when in days:
+        while change is not None and change.effective_date <= when:
+            states[change.role_id] = timeline.apply(states.get(change.role_id), change)
+            change = next(pending, None)
+        parents = {i: s["parent"] for i, s in states.items() if s is not None and not s["archived"]}
+        parent_of_new = parents.get(role_id)
+        if parent_of_new is not None and timeline.would_cycle({**parents, role_id: None}, role_id, parent_of_new):
+            raise ValidationError(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
+
+
+def _rebuild_periods(role_ids):
+    """Replace these roles' periods with the fold of their changes."""
+    changes = _changes_of(role_ids)
+    RolePeriod.objects.filter(role_id__in=role_ids).delete()
+    RolePeriod.objects.bulk_create(
+        RolePeriod(
+            role_id=p.role_id,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+            superior_id=p.state["parent"],
+            title=p.state["title"],
+            department_id=p.state["department"],
+            grade_id=p.state["grade"],
+            headcount=p.state["headcount"],
+            dotted=p.state["dotted"],
+            archived=p.state["archived"],
+        )
+        for p in _all_periods(changes)
+    )
+
+
+def _all_periods(changes):
+    by_role = {}
+    for change in changes:
+        by_role.setdefault(change.role_id, []).append(change)
+    for role_changes in by_role.values():
+        yield from timeline.periods(role_changes)
+
+
+def apply_due(day=None, also=()):
+    """Bring the present tree in step with every change in force by `day` (default today).
+
+    Cheap when nothing is due (one indexed query); otherwise, in the tree lock, each role with due
+    changes gets its state on that day written to its row. Writers pass the roles they just wrote
+    as `also`: a row written for a back-dated change that a later one overrides is put back.
+    Returns how many roles were looked at.
+    """
+    day = day or today()
+    if not also and not RoleChange.objects.due(day).exists():
+        return 0
+    with services.tree_lock():
+        due = RoleChange.objects.due(day)
+        role_ids = sorted(set(due.values_list("role_id", flat=True)) | set(also))
+        by_role = {}
+        for change in _changes_of(role_ids):
+            by_role.setdefault(change.role_id, []).append(change)
+        states = {i: timeline.state_on(by_role.get(i, []), day) for i in role_ids}
+        states = {i: state for i, state in states.items() if state is not None}
+        _move_present(states)
+        for role_id, state in states.items():
+            _write_present(role_id, state)
+        due.update(applied=True)
+    return len(role_ids)
+
+
+def _move_present(states):
+    """Move the roles whose superior differs from `states` (id -> state): first each to the top,
+    then under its new superior, superiors before subordinates, so that roles swapping places on
+    the same day never pass through a loop."""
+    roles = Role.objects.in_bulk(states)
+    moving = [i for i, state in states.items() if roles[i].parent_id != state["parent"]]
+    for role_id in moving:
+        if roles[role_id].parent_id is not None:
+            Role.objects.get(pk=role_id).move_to(None)
+    pending = list(moving)
+    while pending:
+        placed = []
+        for role_id in pending:
+            parent_id = states[role_id]["parent"]
+            if parent_id in pending and parent_id != role_id:
+                continue  # its new superior is still waiting for its own place
+            parent = Role.objects.filter(pk=parent_id).first() if parent_id else None
+            if parent is not None:
+                Role.objects.get(pk=role_id).move_to(parent, "last-child")
+            placed.append(role_id)
+        if not placed:
+            raise ValidationError(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
+        pending = [i for i in pending if i not in placed]
+
+
+def _write_present(role_id, state):
+    """Make one Role row show `state`'s fields other than the superior (see _move_present)."""
+    role = Role.objects.get(pk=role_id)
+    present = state_of(role)
+    fields = {}
+    for name, attr in PRESENT_COLUMNS:
+        if present[name] != state[name]:
+            fields[attr] = state[name]
+    if present["archived"] != state["archived"]:
+        if state["archived"]:
+            fields.update(status=Role.Status.ARCHIVED, live_version=None)
+        else:
+            fields.update(status=Role.Status.DRAFT)
+    if fields:
+        Role.objects.filter(pk=role_id).update(**fields, updated_at=timezone.now())
+    if present["dotted"] != state["dotted"]:
+        role.dotted_line_superiors.set(Role.objects.filter(pk__in=state["dotted"]))
+
+
+PRESENT_COLUMNS = (
+    ("title", "title"),
+    ("department", "department_id"),
+    ("grade", "grade_id"),
+    ("headcount", "headcount"),
+)
+
+
+def present_problems(day=None):
+    """Each role whose row differs from the fold of its dated changes on `day` (default today), as text."""
+    day = day or today()
+    by_role = {}
+    for change in _changes_of(None):
+        by_role.setdefault(change.role_id, []).append(change)
+    problems = []
+    for role in Role.objects.prefetch_related("dotted_line_superiors").order_by("tree_id", "lft"):
+        expected = timeline.state_on(by_role.get(role.pk, []), day)
+        present = state_of(role, dotted=sorted(boss.pk for boss in role.dotted_line_superiors.all()))
+        if expected is None:
+            problems.append(f"role {role.pk} “{role.title}”: no dated change records it as existing on {day}")
+            continue
+        for name in timeline.FIELDS:
+            if present[name] != expected[name]:
+                problems.append(
+                    f"role {role.pk} “{role.title}”: {name} is {present[name]!r}, its changes say {expected[name]!r}"
+                )
+    return problems
+
+
+def first_day():
+    """The earliest day the recorded history knows, or None before anything was recorded."""
+    return RoleChange.objects.order_by("effective_date").values_list("effective_date", flat=True).first()
+
+
+def parse_day(text):
+    """A YYYY-MM-DD date from a query string, or None when it is not one."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
