@@ -26,13 +26,13 @@ def html_safe_json(data):
 
 def chart_roles(request):
     """The reader, the roles it may see (one subtree when ?root=<slug> is given) and that root, or None."""
-    reader = RoleReader(Audience.of_request(request))
+    reader = RoleReader.of_request(request)
     roles = reader.roles()
     root_slug = request.GET.get("root")
     if not root_slug:
         return reader, roles, None
     root = get_object_or_404(roles, slug=root_slug)
-    return reader, roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght), root
+    return reader, reader.branch(roles, root), root
 
 
 def chart_labels():

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shopconfig.models import CatalogueRevision
+
 from . import services, timeline
 from .models import Role, RoleChange, RolePeriod
 
@@ -108,6 +110,7 @@ def record(role_id, values, day, user=None, reason=""):
     created = RoleChange.objects.bulk_create(rows)
     if created:
         _rebuild_periods([role_id])
+        CatalogueRevision.bump()  # answers kept per revision (the API tree as of a day) are out of date
     return created
 
 
@@ -222,6 +225,7 @@ def apply_due(day=None, also=()):
         for role_id, state in states.items():
             _write_present(role_id, state)
         due.update(applied=True)
+        CatalogueRevision.bump()
     return len(role_ids)
 
 

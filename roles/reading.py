@@ -24,9 +24,11 @@ The tree is read in `_tree_rows` and contents in `_live_versions` only: "as of a
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from . import dated, permissions, timeline
 from .models import PayScheme, Role, RolePeriod, RoleVersion, live_version_shown_q, sendable
@@ -69,6 +71,28 @@ class Audience:
     def see_pay_range(self):
         """The reference pay range and benefits: pay readers, or everyone when the shop publishes them."""
         return self.see_pay or bool(self.shop is not None and self.shop.show_public_pay_range)
+
+
+# ----------------------------------------------------------------------------- which day
+
+
+class BadParameter(ValidationError):
+    """A query parameter that is not what it must be: 400 on pages and in the API, naming it."""
+
+
+def requested_day(params, name="as_of"):
+    """The day in ?as_of=YYYY-MM-DD (None when absent or empty); BadParameter when it is not a
+    date or lies outside 1900–2100."""
+    text = params.get(name, "")
+    if not text:
+        return None
+    day = dated.parse_day(text)
+    if day is None or not timeline.EARLIEST <= day <= timeline.LATEST:
+        raise BadParameter(
+            {name: [_("Enter a date as YYYY-MM-DD between 1900-01-01 and 2100-12-31, e.g. 2026-12-01.")]},
+            code="invalid_date",
+        )
+    return day
 
 
 # ----------------------------------------------------------------------------- what a link shows
@@ -153,7 +177,13 @@ class RoleReader:
     def __init__(self, audience, as_of=None):
         self.audience = audience
         self.before_history = False
+        self.asked = as_of  # the day asked for; as_of is the day read
         self.as_of = self._day_read(as_of)
+
+    @classmethod
+    def of_request(cls, request):
+        """The request's reader, on the day its ?as_of= asks for (BadParameter when that is no date)."""
+        return cls(Audience.of_request(request), as_of=requested_day(request.GET))
 
     def _day_read(self, day):
         """The day this reader reads (None: the present tree), after the rules above."""
@@ -184,6 +214,21 @@ class RoleReader:
         if self.audience.printing:
             return Role.objects.published()
         return Role.objects.published().filter(permissions.catalogue_is_public_q())
+
+    def branch(self, roles, root):
+        """`roles` narrowed to `root` and the roles under it on the day this reader reads."""
+        if self.as_of is None:
+            return roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
+        parents = dict(_periods_on(self.as_of).values_list("role_id", "superior_id"))
+        below = {root.pk}
+        for role_id in parents:
+            line, above = [], role_id
+            while above is not None and above not in below and len(line) <= len(parents):
+                line.append(above)
+                above = parents.get(above)
+            if above in below:
+                below.update(line)
+        return roles.filter(pk__in=below)
 
     def _roles_on(self, day):
         """Roles in the organisation on `day` this reader may see: for readers who may not see

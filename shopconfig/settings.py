@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Scheduled changes to the organisation take effect on their day (roles/dated.py).
     "roles.middleware.apply_due_changes_middleware",
+    "roles.middleware.bad_parameter_middleware",
     "shopconfig.middleware.shop_profile_middleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",

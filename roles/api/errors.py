@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..reading import BadParameter
+
 API_PREFIX = "/api/"
 
 # The status codes Django itself may answer under /api/, outside the API's views.
@@ -47,6 +49,8 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, BadParameter):  # a query parameter: the same 400 as a field error
+        exc = exceptions.ValidationError(exc.message_dict, code=exc.code)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django logs it and answers 500, which the middleware makes JSON
