@@ -99,7 +99,8 @@ SQUEEZED = r"""() => textHolders().flatMap(el => {
 
 # Links, buttons and fields smaller than 44 × 44 px. Exempt, as in WCAG 2.5.5/2.5.8: a link
 # inside running text, i.e. an inline link whose block also holds words outside links, unless it
-# sits in a header, nav, form or toolbar.
+# sits in a header, nav, form or toolbar; and the cards' links inside the org chart's drawing, which
+# grow and shrink with the reader's pinch like a map's (a finger wide at life size: test_chart_touch).
 SMALL_TARGETS = r"""() => {
   const INTERACTIVE = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], ' +
     '[role=link], [role=checkbox], [role=radio], [role=switch], [role=tab], [role=menuitem], [role=option], ' +
@@ -112,7 +113,8 @@ SMALL_TARGETS = r"""() => {
       if (!node.parentElement.closest(INTERACTIVE) && /[\p{L}\p{N}]/u.test(node.data)) return true;
     return false;
   };
-  return [...document.querySelectorAll(INTERACTIVE)].filter(el => shown(el) && !inRunningText(el)).flatMap(el => {
+  const inDrawing = el => el.closest("#orgchart-app svg") !== null;
+  return [...document.querySelectorAll(INTERACTIVE)].filter(el => shown(el) && !inRunningText(el) && !inDrawing(el)).flatMap(el => {
     const r = el.getBoundingClientRect();
     return r.width < 43.9 || r.height < 43.9 ? [`${describe(el)} is ${px(r)}`] : [];
   });
