@@ -7,7 +7,7 @@ RUN_PACKAGES := gettext nodejs fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 l
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run serve test test-postgres lint messages check-tree api-contract bench loadtest clean
+.PHONY: install install-test run serve test test-postgres lint messages check-tree api-contract bench lighthouse loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -91,7 +91,7 @@ clean:
 
 ## Figures for README.md (not a test): tree writes at 2,000 roles; page times, query counts and the
 ## chart's first draw at 200 / 2,000 / 5,000 roles; PDF, chart-file, DOCX and XLSX exports; the API
-## under gunicorn with 4 concurrent clients.
+## under gunicorn with 4 concurrent clients; Lighthouse's mobile scores of the public pages.
 ## On SQLite, then tree and page figures on PostgreSQL when one answers.
 BENCH_PG := postgres://postgres@127.0.0.1:5432/roleatlas_bench
 bench: install-test
@@ -100,11 +100,18 @@ bench: install-test
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/api_bench.py
+	$(BIN)/python bench/lighthouse_bench.py
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 		createdb -h 127.0.0.1 -U postgres roleatlas_bench 2>/dev/null || true; \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/tree_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pages_bench.py; \
 	else echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL figures skipped."; fi
+
+## Lighthouse (npm package, pinned in package-lock.json) on Debian's Chromium: mobile scores of the catalogue, a job
+## description, the chart and the vacancies page, served as `make serve` serves them; reports in
+## test-artifacts/lighthouse/. LIGHTHOUSE_RUNS (default 3) runs per page, the median reported. About 6 minutes.
+lighthouse: install-test
+	$(BIN)/python bench/lighthouse_bench.py
 
 ## Load and fault tests (not part of `make test`; about three minutes): 30 clients against gunicorn and a
 ## private PostgreSQL for LOAD_SECONDS (default 60) s, then again with PostgreSQL stopped for 10 s in the

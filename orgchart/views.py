@@ -39,6 +39,7 @@ def chart_labels():
     """Words chart.js puts on the page, in the reader's language; {name} marks a number it fills in."""
     return {
         **card_labels(),
+        "openJobDescription": _("Open the job description of {title}"),
         "showReports": _("Show {count} direct reports"),
         "hideReports": _("Hide {count} direct reports"),
         "found": _("{count} roles found"),

@@ -11,6 +11,7 @@ from orgchart.chartfile.views import chart_file
 from roles.api import urls as catalogue_api
 from roles.exports import excel
 from roles.importer import views as role_import
+from shopconfig import site_files
 
 
 def api_urls():
@@ -28,6 +29,8 @@ admin.site.index_title = _("Catalogue administration")
 _("Changes")
 
 urlpatterns = [
+    path("robots.txt", site_files.robots_txt, name="robots-txt"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
     path("roles.xlsx", excel.catalogue_xlsx, name="catalogue-xlsx"),
     path("handbook.pdf", handbook.handbook_pdf, name="handbook"),
     path("handbook/<str:task_id>/", handbook.handbook_status, name="handbook-status"),

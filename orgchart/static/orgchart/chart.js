@@ -8,6 +8,12 @@
  * no user-facing text. Node cards are HTML strings (d3-org-chart wants those), so they are
  * built only with the `html` tag below, which escapes every interpolated value.
  *
+ * With a mouse or a keyboard a card is a link to its job description and the button under it
+ * opens or closes its reports. On a touch screen a tap on a card opens or closes its reports (on
+ * a card without reports it follows the link), a long press or the card's own job-description
+ * button opens the job description; two fingers zoom and one pans (d3-zoom; chart.css keeps the
+ * browser from scrolling or zooming the page instead).
+ *
  * Hooks for tests and benchmarks: performance.mark("orgchart-drawn") after the first draw,
  * window.roleChart (API below), #orgchart-app[data-state="ready"], g.node[data-slug].
  */
@@ -140,6 +146,8 @@
 
   // ------------------------------------------------------------------- cards
 
+  // A touch screen, alone or beside a mouse: the same test as chart.css's touch rules.
+  var TOUCH_UI = Boolean(window.matchMedia && window.matchMedia("(any-pointer: coarse)").matches);
   var CHART_FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
   var CARD_W = geometry.cardWidth;
   var CARD_H = geometry.cardHeight;
@@ -164,13 +172,25 @@
       n._dotted.length ? html`<span class="oc-badge oc-badge-dotted">${labels.dottedLine}</span>` : "",
     ];
     // Kept to a few elements per card: the cost of "expand all" at 2,000 roles is mostly DOM.
+    // On a touch screen a second link, the way to the job description when a tap opens the
+    // reports; out of the tab order, the card itself being the keyboard's link.
     return html`<a class="${classes.join(" ")}" href="${safeUrl(n.url)}" title="${tooltip(n)}" data-slug="${n.slug}">` +
       html`<span class="oc-title">${n.title}</span><span class="oc-badges">${badges}</span>` +
       html`<span class="oc-meta">${[n.department, n.grade].filter(Boolean).join(" · ")}</span>` +
       html`<span class="oc-stats"><span><b>${n.headcount}</b> ${labels.headcount}</span>` +
       html`<span class="oc-filled"><b>${n.filled}</b> ${labels.filled}</span>` +
-      html`<span class="oc-vacant${n.vacant ? " has-vacancy" : ""}"><b>${n.vacant}</b> ${labels.vacant}</span></span></a>`;
+      html`<span class="oc-vacant${n.vacant ? " has-vacancy" : ""}"><b>${n.vacant}</b> ${labels.vacant}</span></span></a>` +
+      (TOUCH_UI ? openLink(n) : "");
   }
+
+  function openLink(n) {
+    var label = format(labels.openJobDescription, { title: n.title });
+    return html`<a class="oc-open" href="${safeUrl(n.url)}" tabindex="-1" aria-label="${label}" title="${label}">${DOCUMENT_ICON}</a>`;
+  }
+
+  // A sheet with lines, "the job description" (stroked by chart.css). Trusted markup: no values in it.
+  var DOCUMENT_ICON = new Markup('<svg class="oc-open-icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">' +
+    '<path d="M5 2.5h6.5l3.5 3.5v11.5h-10z M11.5 2.5v3.5h3.5 M7.5 10h5 M7.5 13h5"/></svg>');
 
   function buttonContent(args) {
     var node = args.node;
@@ -272,10 +292,11 @@
     .neighbourMargin(function () { return geometry.neighbourGap; })
     .compactMarginPair(function () { return geometry.pairGap; })
     .compactMarginBetween(function () { return geometry.stackGap; })
-    .nodeButtonWidth(function () { return 52; })
-    .nodeButtonHeight(function () { return 24; })
-    .nodeButtonX(function () { return -26; })
-    .nodeButtonY(function () { return -12; })
+    // The button's (transparent) hit area: a finger's 44 px on a touch screen.
+    .nodeButtonWidth(function () { return TOUCH_UI ? 56 : 52; })
+    .nodeButtonHeight(function () { return TOUCH_UI ? 44 : 24; })
+    .nodeButtonX(function () { return TOUCH_UI ? -28 : -26; })
+    .nodeButtonY(function () { return TOUCH_UI ? -22 : -12; })
     .linkYOffset(0)
     .rootMargin(geometry.margin)
     .scaleExtent([0.04, 3])
@@ -321,17 +342,28 @@
     target.call(state.zoomBehavior.transform, t);
   }
 
-  /** Show every drawn card, no bigger than life size; if that makes cards unreadable, start at the top. */
+  var READABLE_SCALE = 0.6; // below this a card's title is smaller than about 9 px
+  var PHONE_WIDTH = 720; // the site's phone layout starts below this width
+
+  /**
+   * Show every drawn card, no bigger than life size; if that makes cards unreadable, start at the top.
+   * opts.readable on a phone-wide canvas fits the width only, from the top: a phone is tall and
+   * narrow, the levels further down are a pan away, and fitting the height would shrink the cards.
+   */
   function fit(opts) {
     opts = opts || {};
     var list = visibleTreeNodes();
     if (!list.length) return;
     var b = boundsOf(list);
     var size = viewportSize();
-    var pad = 32;
-    var k = Math.min(1, (size.w - pad * 2) / (b.x1 - b.x0), (size.h - pad * 2) / (b.y1 - b.y0));
+    var phone = size.w < PHONE_WIDTH;
+    var pad = phone ? 12 : 32;
+    var kw = (size.w - pad * 2) / (b.x1 - b.x0);
+    var kh = (size.h - pad * 2) / (b.y1 - b.y0);
+    var byWidth = Boolean(opts.readable && phone);
+    var k = Math.min(1, kw, byWidth ? Infinity : kh);
     var extent = state.scaleExtent;
-    if (opts.readable && k < 0.6) {
+    if (opts.readable && k < READABLE_SCALE) {
       // Too wide to read when fitted: life-size-ish view of the top of the tree.
       var top = list.filter(function (d) { return d.data._depth === 0; });
       var tb = boundsOf(top.length ? top : list);
@@ -340,7 +372,8 @@
       return;
     }
     k = Math.max(extent[0], k);
-    applyTransform(k, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, opts.animate, false);
+    if (byWidth) applyTransform(k, (b.x0 + b.x1) / 2, b.y0, opts.animate, true);
+    else applyTransform(k, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, opts.animate, false);
   }
 
   function centerOn(node, animate) {
@@ -495,6 +528,75 @@
     if (event.target.closest && event.target.closest("a.oc-card")) event.stopPropagation();
   }, true);
 
+  // ------------------------------------------------------------------ touch
+
+  // A tap on a card opens or closes its reports, as the button under it does; a press held
+  // still for LONG_PRESS_MS opens its job description. A mouse click, and Enter on a focused
+  // card (a click of pointer type "mouse" or ""), keep following the card's link.
+  var LONG_PRESS_MS = 500;
+  var PRESS_SLOP = 10; // how far (px) a finger may wander and still be pressing
+  var press = null;
+  var fingers = new Set();
+  var lastPointerType = "";
+  var longPressedAt = -Infinity;
+
+  function cardAt(target) {
+    return target && target.closest ? target.closest("a.oc-card") : null;
+  }
+
+  function cancelPress() {
+    if (!press) return;
+    clearTimeout(press.timer);
+    press.card.classList.remove("is-pressed");
+    press = null;
+  }
+
+  function longPressed() {
+    var href = press.card.getAttribute("href");
+    cancelPress();
+    longPressedAt = Date.now();
+    window.location.assign(href);
+  }
+
+  app.addEventListener("pointerdown", function (event) {
+    lastPointerType = event.pointerType;
+    if (event.pointerType !== "touch") return;
+    fingers.add(event.pointerId);
+    cancelPress();
+    var card = cardAt(event.target);
+    if (!card || fingers.size > 1) return; // a second finger: a pinch, not a press
+    card.classList.add("is-pressed");
+    press = { id: event.pointerId, x: event.clientX, y: event.clientY, card: card, timer: setTimeout(longPressed, LONG_PRESS_MS) };
+  }, true);
+  app.addEventListener("pointermove", function (event) {
+    if (press && event.pointerId === press.id &&
+        Math.hypot(event.clientX - press.x, event.clientY - press.y) > PRESS_SLOP) cancelPress();
+  }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    app.addEventListener(type, function (event) {
+      fingers.delete(event.pointerId);
+      if (press && event.pointerId === press.id) cancelPress();
+    }, true);
+  });
+
+  app.addEventListener("click", function (event) {
+    var card = cardAt(event.target);
+    if (!card) return;
+    if (Date.now() - longPressedAt < 1000) { event.preventDefault(); return; } // the press already went
+    var type = typeof event.pointerType === "string" ? event.pointerType : lastPointerType;
+    if (type !== "touch") return;
+    var g = card.closest("g.node");
+    var d = g && d3.select(g).datum();
+    if (!d || !d.data._kids || !d.data._kids.length) return; // no reports to open: the link it is
+    event.preventDefault();
+    chart.onButtonClick(event, d); // as the button under the card: the library's own toggle
+  }, true);
+
+  // A long press on a link would open the browser's link menu; here it opens the job description.
+  app.addEventListener("contextmenu", function (event) {
+    if (lastPointerType === "touch" && cardAt(event.target)) event.preventDefault();
+  });
+
   // ------------------------------------------------------------------ search
 
   var input = document.getElementById("orgchart-search");
@@ -575,6 +677,24 @@
     });
     panel.hidden = false;
     input.setAttribute("aria-expanded", String(shown.length > 0));
+    placePanel();
+  }
+
+  // With the on-screen keyboard up, the visible part of a phone's page can be 300 px tall: bring
+  // the search box up near its top when the results would get too little room below it, and let
+  // the panel end where the visible part does (scrolling inside).
+  var MIN_PANEL_ROOM = 160;
+  function placePanel() {
+    if (!panel || panel.hidden) return;
+    var vv = window.visualViewport;
+    var visibleTop = vv ? vv.offsetTop : 0;
+    var visibleBottom = vv ? vv.offsetTop + vv.height : window.innerHeight;
+    var box = input.getBoundingClientRect();
+    if (visibleBottom - box.bottom < MIN_PANEL_ROOM && box.top > visibleTop + 8) {
+      window.scrollBy(0, box.top - visibleTop - 8);
+      box = input.getBoundingClientRect();
+    }
+    panel.style.setProperty("--oc-panel-room", Math.max(120, Math.floor(visibleBottom - box.bottom - 12)) + "px");
   }
 
   function choose(slug) {
@@ -611,8 +731,12 @@
     list.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep focus in the box
     list.addEventListener("click", function (event) {
       var li = event.target.closest("li[data-slug]");
-      if (li) choose(li.dataset.slug);
+      if (!li) return;
+      if (event.pointerType === "touch") input.blur(); // the keyboard goes down: the chart shows
+      choose(li.dataset.slug);
     });
+    if (window.visualViewport) window.visualViewport.addEventListener("resize", placePanel);
+    window.addEventListener("resize", placePanel);
     input.addEventListener("blur", function () { setTimeout(closeResults, 150); });
     input.addEventListener("focus", function () { if (input.value.trim()) showResults(); });
   }
