@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from roles.models import Department, Grade, Role
+from roles.models import Department, Grade
 
 from .models import Employee
 
@@ -56,7 +56,7 @@ def chart_data(reader, roles):
         # JSON object keys are text
         "departments": {str(pk): {"name": name, "color": color or "#4e79a7"} for pk, name, color in departments},
         "grades": {str(pk): name for pk, name in Grade.objects.filter(pk__in=grade_ids).values_list("pk", "name")},
-        "dotted": [[a, b] for a, b in dotted_line_pairs() if a in shown and b in shown],
+        "dotted": [[a, b] for a, b in reader.dotted_pairs() if a in shown and b in shown],
         "roleUrl": reverse("roles:list"),
     }
 
@@ -69,9 +69,3 @@ def chart_nodes(data):
         node["grade"] = data["grades"][str(node["grade"])]
         node["url"] = f"{data['roleUrl']}{node['slug']}/"
         yield node
-
-
-def dotted_line_pairs():
-    """(subordinate id, dotted-line superior id) for every matrix relation, in one query."""
-    through = Role.dotted_line_superiors.through
-    return through.objects.values_list("from_role_id", "to_role_id")

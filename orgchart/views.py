@@ -1,6 +1,7 @@
 """The org chart page, its data, and the vacancy list."""
 
 import json
+from urllib.parse import urlencode
 
 from django.db.models import F
 from django.http import HttpResponse
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from roles import dated
 from roles.reading import Audience, RoleReader
 
 from .chartfile.scene import card_labels
@@ -58,6 +60,9 @@ def chart(request):
         "labels_json": mark_safe(html_safe_json(chart_labels())),
         "root": root,
         "focus": request.GET.get("focus", ""),
+        "reader": reader,
+        "today": dated.today(),
+        "file_query": urlencode({k: v for k, v in (("root", root and root.slug), ("as_of", reader.asked)) if v}),
     }
     return render(request, "orgchart/chart.html", context)
 

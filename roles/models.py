@@ -743,7 +743,7 @@ class RoleChange(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("created")
+        CREATED = "created", _("role created")
         PARENT = "parent", _("superior")
         TITLE = "title", _("title")
         DEPARTMENT = "department", _("department")

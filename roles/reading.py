@@ -230,6 +230,13 @@ class RoleReader:
                 below.update(line)
         return roles.filter(pk__in=below)
 
+    def dotted_pairs(self):
+        """(subordinate id, dotted-line superior id) of every matrix relation on the day read, in one query."""
+        if self.as_of is None:
+            return list(Role.dotted_line_superiors.through.objects.values_list("from_role_id", "to_role_id"))
+        periods = _periods_on(self.as_of).values_list("role_id", "dotted")
+        return [(role_id, boss) for role_id, dotted in periods for boss in dotted]
+
     def _roles_on(self, day):
         """Roles in the organisation on `day` this reader may see: for readers who may not see
         drafts, those with a job description approved and in force by then."""

@@ -1,5 +1,6 @@
 """Load the seed catalogue (fixtures/seed.json) into the database, idempotently."""
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -69,8 +70,10 @@ def load_seed(path=SEED_FILE, update=False):
             shifts[s["code"]] = _upsert(Shift, {"code": s["code"]}, {"name": s["name"], "order": i}, update, report)
         schemes = {p["code"]: _load_scheme(p, update, report) for p in data["pay_schemes"]}
 
+        # The organisation the seed describes is in force from this day: its history starts there.
+        since = datetime.date.fromisoformat(data["in_force_from"])
         for r in data["roles"]:
-            _load_role(r, departments, grades, shifts, schemes, update, report)
+            _load_role(r, departments, grades, shifts, schemes, update, report, since)
     return report
 
 
@@ -94,7 +97,7 @@ def _load_scheme(p, update, report):
     return scheme
 
 
-def _load_role(r, departments, grades, shifts, schemes, update, report):
+def _load_role(r, departments, grades, shifts, schemes, update, report, since):
     role = Role.objects.filter(slug=r["slug"]).first()
     if role is not None and not update:
         return role
@@ -109,7 +112,7 @@ def _load_role(r, departments, grades, shifts, schemes, update, report):
     role.pay_scheme = schemes[r["pay_scheme"]] if r["pay_scheme"] else None
     for name in ("base_salary", "performance_bonus_amount", "commission_rate"):  # example amounts, optional
         setattr(role, name, _decimal(r.get(name)))
-    services.save_role(role, reason=_("Loaded from the seed data"))
+    services.save_role(role, reason=_("Loaded from the seed data"), effective_date=since if created else None)
     role.shifts.set([shifts[code] for code in r["shifts"]])
 
     req = r["requirements"]
@@ -141,6 +144,6 @@ def _load_role(r, departments, grades, shifts, schemes, update, report):
         for i, k in enumerate(r["kpis"], 1)
     )
     # A published seed role is version 1 (or a new version after --update), approved by nobody.
-    workflow.publish_loaded(role, comment=_("Loaded from the seed data"))
+    workflow.publish_loaded(role, effective_date=since if created else None, comment=_("Loaded from the seed data"))
     report.count("role", created)
     return role

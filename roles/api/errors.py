@@ -50,7 +50,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, BadParameter):  # a query parameter: the same 400 as a field error
-        exc = exceptions.ValidationError(exc.message_dict, code=exc.code)
+        exc = exceptions.ValidationError(exc.message_dict)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django logs it and answers 500, which the middleware makes JSON

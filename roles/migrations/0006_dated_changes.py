@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='RoleChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'created'), ('parent', 'superior'), ('title', 'title'), ('department', 'department'), ('grade', 'grade'), ('headcount', 'headcount'), ('dotted', 'dotted-line superiors'), ('archived', 'archived')], max_length=20, verbose_name='what changed')),
+                ('kind', models.CharField(choices=[('created', 'role created'), ('parent', 'superior'), ('title', 'title'), ('department', 'department'), ('grade', 'grade'), ('headcount', 'headcount'), ('dotted', 'dotted-line superiors'), ('archived', 'archived')], max_length=20, verbose_name='what changed')),
                 ('value', models.JSONField(null=True, verbose_name='new value')),
                 ('effective_date', models.DateField(verbose_name='effective date')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),

@@ -10,7 +10,15 @@ from roles import timeline
 from roles.timeline import Change
 
 D = datetime.date
-BASE = {"parent": None, "title": "推广专员", "department": 1, "grade": 1, "headcount": 1, "dotted": [], "archived": False}
+BASE = {
+    "parent": None,
+    "title": "推广专员",
+    "department": 1,
+    "grade": 1,
+    "headcount": 1,
+    "dotted": [],
+    "archived": False,
+}
 
 
 def created(day, seq=0, **state):
@@ -123,7 +131,9 @@ def histories(draw):
 @given(histories(), days)
 def test_periods_agree_with_the_fold_on_every_day(changes, day):
     """The stored periods are the fold: on any day, the period covering it holds state_on(day)."""
-    covering = [p for p in timeline.periods(changes) if p.valid_from <= day and (p.valid_to is None or day < p.valid_to)]
+    covering = [
+        p for p in timeline.periods(changes) if p.valid_from <= day and (p.valid_to is None or day < p.valid_to)
+    ]
     expected = timeline.state_on(changes, day)
     if expected is None:
         assert covering == []

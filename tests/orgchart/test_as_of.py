@@ -1,0 +1,86 @@
+"""The org chart as of any day (issue 12): ?as_of= on the chart page, its data, its files and the API tree."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from roles import services
+from roles.models import Role
+from tests.factories import make_manager
+
+TODAY = datetime.date(2026, 3, 16)
+NEXT_MONTH = datetime.date(2026, 4, 1)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 4, 0, tzinfo=datetime.UTC), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def moved_next_month(seeded, clock):
+    """推广专员 moves from 推广主管 to 店长 on the 1st of next month."""
+    promo = Role.objects.get(slug="promotion-specialist")
+    services.move_role(promo.pk, Role.objects.get(slug="store-manager").pk, effective_date=NEXT_MONTH)
+    return promo
+
+
+def superiors(client, query=""):
+    data = client.get(f"/orgchart/data.json{query}").json()
+    by_id = {row[0]: row for row in data["rows"]}
+    return {
+        row[3]: by_id[row[1]][3] if row[1] else None for row in data["rows"]
+    }  # titles (columns: id, parentId, slug, title…)
+
+
+def test_the_seed_is_in_force_from_its_day_so_last_month_shows_the_same_organisation(seeded, clock, client):
+    assert superiors(client, "?as_of=2026-02-16") == superiors(client)
+    assert superiors(client, "?as_of=2025-01-01") == superiors(client)
+
+
+def test_a_scheduled_move_shows_on_its_day_to_managers_and_never_to_visitors(moved_next_month, client):
+    assert superiors(client)["推广专员"] == "推广主管"
+    assert superiors(client, "?as_of=2026-04-01")["推广专员"] == "推广主管"  # visitors: no scheduled future
+    client.force_login(make_manager())
+    assert superiors(client, "?as_of=2026-03-31")["推广专员"] == "推广主管"
+    assert superiors(client, "?as_of=2026-04-01")["推广专员"] == "店长"
+    tree = {row["title"]: row["parent"] for row in client.get("/api/v1/tree/?as_of=2026-04-01").json()}
+    assert tree["推广专员"] == Role.objects.get(slug="store-manager").pk
+    tree = {row["title"]: row["parent"] for row in client.get("/api/v1/tree/").json()}
+    assert tree["推广专员"] == Role.objects.get(slug="promotion-supervisor").pk
+
+
+def test_the_chart_page_says_which_day_it_shows(moved_next_month, client):
+    client.force_login(make_manager())
+    page = client.get("/orgchart/?as_of=2026-04-01", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'value="2026-04-01"' in page
+    assert "2026-04-01" in page and "不是今天" in page
+    assert "?as_of=2026-04-01" in page  # the downloads carry the day
+    today = client.get("/orgchart/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'value="2026-03-16"' in today and "不是今天" not in today
+
+
+def test_before_the_first_record_the_earliest_day_is_shown_with_a_note(seeded, clock, client):
+    client.force_login(make_manager())
+    page = client.get("/orgchart/?as_of=2020-05-01", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "2025-01-01" in page and "2020-05-01" in page and "最早" in page
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "1899-12-31", "2101-01-01"])
+def test_a_day_that_is_not_a_date_is_a_400_naming_the_parameter(seeded, client, value):
+    page = client.get(f"/orgchart/?as_of={value}", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert page.status_code == 400
+    assert "YYYY-MM-DD" in page.content.decode() and "日期" in page.content.decode()
+    assert client.get(f"/orgchart/data.json?as_of={value}").status_code == 400
+    api = client.get(f"/api/v1/tree/?as_of={value}", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 400
+    assert list(api.json()) == ["as_of"] and "YYYY-MM-DD" in api.json()["as_of"][0]
+
+
+def test_the_chart_file_of_a_day(moved_next_month, client):
+    client.force_login(make_manager())
+    svg = client.get("/orgchart.svg?as_of=2026-04-01").content.decode()
+    assert "推广专员" in svg
+    assert client.get("/orgchart.svg?as_of=nonsense").status_code == 400
