@@ -5,8 +5,8 @@ effective date — today, a past day (a back-dated correction) or a future one (
 the role's periods (RolePeriod, the read model of "as of a day") are rebuilt from its changes.
 
 The Role rows are the organisation of today: `apply_due` makes them show every change in force
-by today. Writers call it after recording, and the request middleware calls it once a day has
-passed (one indexed EXISTS query per request), so a change dated tomorrow is in force tomorrow
+by today. Writers call it after recording, and the request middleware calls it on each process's
+first request of a day (`apply_due_once_a_day`), so a change dated tomorrow is in force tomorrow
 without anyone running anything.
 
 All writes run inside services.tree_lock(), like every other tree write.
@@ -227,6 +227,19 @@ def apply_due(day=None, also=()):
         due.update(applied=True)
         CatalogueRevision.bump()
     return len(role_ids)
+
+
+_checked = {"day": None}
+
+
+def apply_due_once_a_day():
+    """apply_due() on this process's first request of each day. Writers apply at once whatever is
+    in force by today, so only a new day can bring a change into force: a check per process and
+    day is enough, and the other requests cost nothing."""
+    day = today()
+    if _checked["day"] != day:
+        apply_due(day)
+        _checked["day"] = day
 
 
 def _move_present(states):

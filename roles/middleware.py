@@ -7,12 +7,11 @@ from .reading import BadParameter
 
 
 def apply_due_changes_middleware(get_response):
-    """Before each request, bring the present tree in step with the dated changes in force today:
-    a change scheduled for tomorrow is in force tomorrow with no job for anyone to run. Costs one
-    indexed EXISTS query when nothing is due."""
+    """Bring the present tree in step with the dated changes in force today, once per process and
+    day: a change scheduled for tomorrow is in force tomorrow with no job for anyone to run."""
 
     def middleware(request):
-        dated.apply_due()
+        dated.apply_due_once_a_day()
         return get_response(request)
 
     return middleware

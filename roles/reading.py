@@ -371,44 +371,35 @@ class RoleReader:
 
     def _rows_on(self, roles, fields):
         """rows() for a past or future day: the places and titles of that day's periods, numbered
-        as a nested set (timeline.nested_rows) so the present's readers apply unchanged."""
-        periods = {p[0]: p for p in _periods_on(self.as_of).values_list("role_id", *PERIOD_FIELDS)}
-        present = {
-            row[0]: row for row in Role.objects.filter(pk__in=periods).values_list("id", "tree_id", "lft", "slug")
+        as a nested set (timeline.nested_rows, siblings in today's order) so the present's readers
+        apply unchanged. Three queries: that day's periods with the roles, the visible roles, the
+        approved ones."""
+        periods = {
+            row[0]: row
+            for row in _periods_on(self.as_of).values_list(
+                "role_id", "superior_id", "title", *PERIOD_COLUMNS.values(), "role__tree_id", "role__lft"
+            )
         }
-        states = {role_id: {"parent": p[1]} for role_id, p in periods.items()}
-        order = {role_id: (row[1], row[2]) for role_id, row in present.items()}
         visible = set(roles.values_list("pk", flat=True))
-        by_day = {
-            name: {role_id: p[1 + PERIOD_FIELDS.index(name)] for role_id, p in periods.items()}
-            for name in ("department_id", "grade_id", "headcount")
-        }
-        extra = {name: by_day[name] for name in fields if name in by_day}
-        others = [name for name in fields if name not in by_day and name != "slug"]
-        values = (
-            {row[0]: row[1:] for row in Role.objects.filter(pk__in=visible).values_list("pk", *others)}
-            if others
-            else {}
-        )
-        public = set(_approved_by(self.as_of).filter(role_id__in=visible).values_list("role_id", flat=True))
-        numbered = sorted(
-            (row for row in timeline.nested_rows(states, order) if row[0] in visible), key=lambda r: (r[1], r[2])
-        )
+        public = set(_approved_by(self.as_of).values_list("role_id", flat=True))
+        states = {role_id: {"parent": row[1]} for role_id, row in periods.items()}
+        order = {role_id: row[-2:] for role_id, row in periods.items()}
+        others = [name for name in fields if name not in PERIOD_COLUMNS]
+        if others:  # columns of today's row, not of the day's period
+            extra = {row[0]: row[1:] for row in Role.objects.filter(pk__in=visible).values_list("pk", *others)}
+        numbered = [row for row in timeline.nested_rows(states, order) if row[0] in visible]
+        numbered.sort(key=lambda r: (r[1], r[2]))
         placed = nearest_visible_ancestors(numbered)
         out = []
         for role_id, *_numbers in numbered:
+            period = periods[role_id]
             above = placed[role_id][0]
-            title = periods[role_id][PERIOD_FIELDS.index("title") + 1]
             status = Role.Status.PUBLISHED if role_id in public else Role.Status.DRAFT
-            row = []
-            for name in fields:
-                if name == "slug":
-                    row.append(present[role_id][3])
-                elif name in extra:
-                    row.append(extra[name][role_id])
-                else:
-                    row.append(values[role_id][others.index(name)])
-            out.append((role_id, above[0] if above else None, title, status, role_id in public, *row))
+            values = [
+                period[3 + PERIOD_NAMES.index(name)] if name in PERIOD_COLUMNS else extra[role_id][others.index(name)]
+                for name in fields
+            ]
+            out.append((role_id, above[0] if above else None, period[2], status, role_id in public, *values))
         return out
 
     # -- the two places that read the organisation and the contents
@@ -463,8 +454,14 @@ class RoleReader:
         return RoleLink(row[0], row[4], title)
 
 
-# What a period holds, as rows() reads it.
-PERIOD_FIELDS = ("superior_id", "title", "department_id", "grade_id", "headcount", "dotted")
+# The fields rows() may be asked for that a day's period answers (with the role's slug), by period column.
+PERIOD_COLUMNS = {
+    "slug": "role__slug",
+    "department_id": "department_id",
+    "grade_id": "grade_id",
+    "headcount": "headcount",
+}
+PERIOD_NAMES = list(PERIOD_COLUMNS)
 
 
 def _periods_on(day):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import rules
+from .. import rules, timeline
 from ..models import (
     KPI,
     PAY_FIELDS,
@@ -328,6 +328,27 @@ class RequirementSerializer(RejectUnknownFields, serializers.ModelSerializer):
         ]
 
 
+class EffectiveDate(serializers.DateField):
+    """On a write: from which day a change to a role's place applies (roles/dated.py); default today."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Write only. From which day a new superior, title, department, grade or headcount applies "
+                "(YYYY-MM-DD, 1900-01-01 to 2100-12-31): default today, a past day corrects the record, a later "
+                "day schedules the change (the role keeps its place until then)."
+            ),
+        )
+        super().__init__(write_only=True, required=False, **kwargs)
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not timeline.EARLIEST <= day <= timeline.LATEST:
+            raise serializers.ValidationError(_("Enter a date between 1900-01-01 and 2100-12-31."))
+        return day
+
+
 class RoleSerializer(RejectUnknownFields, HidingSerializer):
     """A role as the list shows it; also what HR writes (flat fields; the superior by id)."""
 
@@ -346,6 +367,7 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
     )
     department_name = serializers.CharField(source="department.name", read_only=True)
     grade_name = serializers.CharField(source="grade.name", read_only=True)
+    effective_date = EffectiveDate()
 
     class Meta:
         model = Role
@@ -369,6 +391,7 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
             "source",
             "prepared_on",
             "updated_at",
+            "effective_date",
         ]
         # Status changes go through review and approval (roles.workflow, buttons in the admin).
         read_only_fields = ["level", "status", "updated_at"]
@@ -446,6 +469,7 @@ class MoveSerializer(RejectUnknownFields, serializers.Serializer):
         help_text=_("The role to move next to or under; null: the top."),
     )
     position = serializers.ChoiceField(choices=["first-child", "last-child", "left", "right"], default="last-child")
+    effective_date = EffectiveDate(help_text=_("From which day the new superior applies (YYYY-MM-DD); default today."))
 
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}

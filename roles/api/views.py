@@ -40,6 +40,10 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+# Refusals of roles/dated.py and the tree service that are about the effective date asked for.
+DATE_ERRORS = {"date_out_of_range", "before_created", "future_creation"}
+
+
 def api_error(error, field="parent"):
     """A Django ValidationError from the model or the tree service, as the API's 409 or 400.
 
@@ -50,6 +54,8 @@ def api_error(error, field="parent"):
         return Conflict(error.messages[0], code=code)
     if code == "cycle":
         return exceptions.ValidationError({field: error.messages})
+    if code in DATE_ERRORS:
+        return exceptions.ValidationError({"effective_date": error.messages})
     if hasattr(error, "error_dict"):
         return exceptions.ValidationError(error.message_dict)
     return exceptions.ValidationError({"non_field_errors": error.messages})
@@ -187,12 +193,13 @@ class RoleViewSet(viewsets.ModelViewSet):
             requirement = data.pop("requirement")
             items["requirement"] = requirement
             items["clear_requirement"] = requirement is None
+        day = data.pop("effective_date", None)
         role = instance if instance is not None else Role()
         for name, value in data.items():
             setattr(role, name, value)
         try:
             role.full_clean(exclude=TREE_FIELDS)
-            workflow.save_edit(role, _("Changed through the API"), **items)
+            workflow.save_edit(role, _("Changed through the API"), effective_date=day, user=self.request.user, **items)
         except DjangoValidationError as error:
             raise api_error(error) from None
         if instance is not None:
@@ -225,7 +232,13 @@ class RoleViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         target = serializer.validated_data["target"]
         try:
-            services.move_role(role.pk, target.pk if target else None, serializer.validated_data["position"])
+            services.move_role(
+                role.pk,
+                target.pk if target else None,
+                serializer.validated_data["position"],
+                effective_date=serializer.validated_data.get("effective_date"),
+                user=request.user,
+            )
         except DjangoValidationError as error:
             raise api_error(error, field="target") from None
         role = self.fresh(role.pk)

@@ -84,3 +84,71 @@ def test_the_chart_file_of_a_day(moved_next_month, client):
     svg = client.get("/orgchart.svg?as_of=2026-04-01").content.decode()
     assert "推广专员" in svg
     assert client.get("/orgchart.svg?as_of=nonsense").status_code == 400
+
+
+# ---------------------------------------------------------------------------- API writes carry dates
+
+
+@pytest.fixture
+def hr_api(seeded, clock):
+    from rest_framework.test import APIClient
+
+    from tests.factories import make_hr_user
+
+    api = APIClient()
+    api.force_authenticate(make_hr_user())
+    return api
+
+
+def api_superiors(api, query=""):
+    rows = api.get(f"/api/v1/tree/{query}").json()
+    titles = {row["id"]: row["title"] for row in rows}
+    return {row["title"]: titles.get(row["parent"]) for row in rows}
+
+
+def test_an_api_edit_dated_next_month_leaves_today_alone(hr_api):
+    promo = Role.objects.get(slug="promotion-specialist")
+    boss = Role.objects.get(slug="store-manager")
+    answer = hr_api.patch(
+        f"/api/v1/roles/{promo.pk}/",
+        {"parent": boss.pk, "title": "推广经理", "effective_date": "2026-04-01"},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["title"] == "推广专员"  # today
+    assert "effective_date" not in answer.json()  # write only
+    assert api_superiors(hr_api)["推广专员"] == "推广主管"
+    assert api_superiors(hr_api, "?as_of=2026-04-01")["推广经理"] == "店长"
+
+
+def test_an_api_move_dated_next_month(hr_api):
+    promo = Role.objects.get(slug="promotion-specialist")
+    boss = Role.objects.get(slug="store-manager")
+    answer = hr_api.post(
+        f"/api/v1/roles/{promo.pk}/move/", {"target": boss.pk, "effective_date": "2026-04-01"}, format="json"
+    )
+    assert answer.status_code == 200, answer.json()
+    assert api_superiors(hr_api)["推广专员"] == "推广主管"
+    assert api_superiors(hr_api, "?as_of=2026-04-01")["推广专员"] == "店长"
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [("2101-01-01", "2100-12-31"), ("1899-12-31", "1900-01-01"), ("2026-13-01", "YYYY"), ("2024-06-01", "2025-01-01")],
+)
+def test_an_api_write_with_an_impossible_day_is_a_400_naming_effective_date(hr_api, day, message):
+    promo = Role.objects.get(slug="promotion-specialist")
+    before = list(Role.objects.values_list("pk", "parent_id", "title", "lft"))
+    answer = hr_api.patch(f"/api/v1/roles/{promo.pk}/", {"title": "改名", "effective_date": day}, format="json")
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["effective_date"] and message in answer.json()["effective_date"][0]
+    assert list(Role.objects.values_list("pk", "parent_id", "title", "lft")) == before
+
+
+@pytest.mark.parametrize("url", ["/orgchart/data.json?as_of=2026-04-01", "/api/v1/tree/?as_of=2026-04-01"])
+def test_a_day_costs_the_same_queries_however_many_roles(moved_next_month, client, url):
+    from tests.pages import add_roles, page_view
+    from tests.queries import assert_constant_queries
+
+    client.force_login(make_manager())
+    assert_constant_queries(page_view(client, url), lambda: add_roles(30))

@@ -1,0 +1,145 @@
+"""The organisation in time at 2,000 roles with 20,000 dated changes over three years (issue 12).
+
+Measures the chart data today and as of a past day through the one read path (periods table),
+against the alternative the periods replace: replaying the change log up to that day. Also one
+dated move and one back-dated rename at that size. Run with `make bench`; prints a table.
+"""
+
+import datetime
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench import pages_bench  # noqa: E402  (sets up Django on a scratch database)
+from roles import dated, services, timeline  # noqa: E402
+from roles.models import Department, Grade, Role, RoleChange, RolePeriod  # noqa: E402
+
+ROLES, CHANGES, REPEAT = 2000, 20000, 15
+
+
+def build_history(rng, today):
+    """2,000 roles and 20,000 dated changes over the three years before `today` (a few scheduled after)."""
+    pages_bench.build_catalogue(ROLES, rng)
+    RoleChange.objects.all().delete()
+    start = today - datetime.timedelta(days=3 * 365)
+    roles = list(
+        Role.objects.values_list("pk", "parent_id", "title", "department_id", "grade_id", "headcount", "level")
+    )
+    level = {r[0]: r[6] for r in roles}
+    by_level = {}
+    for r in roles:
+        by_level.setdefault(r[6], []).append(r[0])
+    departments = list(Department.objects.values_list("pk", flat=True))
+    grades = list(Grade.objects.values_list("pk", flat=True))
+    dotted = {}
+    for a, b in Role.dotted_line_superiors.through.objects.values_list("from_role_id", "to_role_id"):
+        dotted.setdefault(a, []).append(b)
+    rows = []
+    for pk, parent, title, department, grade, headcount, _level in roles:
+        state = {"parent": parent, "title": title, "department": department, "grade": grade}
+        state.update(headcount=headcount, dotted=sorted(dotted.get(pk, [])), archived=False)
+        rows.append(RoleChange(role_id=pk, kind="created", value=state, effective_date=start, applied=True))
+    movable = [r[0] for r in roles if r[6] > 0]
+    for n in range(CHANGES):
+        pk = rng.choice(movable)
+        day = start + datetime.timedelta(days=rng.randint(1, 3 * 365 + 90))  # the last 90 days are scheduled
+        kind = rng.choice(["parent", "title", "headcount", "grade", "department"])
+        if kind == "parent":  # only under a role of a lower original level: never a loop, whatever the order
+            value = rng.choice(by_level[rng.randint(0, level[pk] - 1)])
+        elif kind == "title":
+            value = f"岗位{pk}-{n}"
+        elif kind == "headcount":
+            value = rng.randint(1, 6)
+        else:
+            value = rng.choice(departments if kind == "department" else grades)
+        rows.append(RoleChange(role_id=pk, kind=kind, value=value, effective_date=day, applied=day <= today))
+    rng.shuffle(rows[len(roles) :])  # recorded in any order
+    RoleChange.objects.bulk_create(rows, batch_size=2000)
+    dated._rebuild_periods([r[0] for r in roles])
+    # The present rows as the changes say today (written directly: moving 2,000 roles one by one is not the point).
+    states = timeline.organisation_on(dated._changes_of(None), today)
+    Role.objects.bulk_update(
+        [
+            Role(pk=pk, parent_id=s["parent"], title=s["title"], department_id=s["department"], grade_id=s["grade"])
+            for pk, s in states.items()
+        ]
+        + [],
+        ["parent_id", "title", "department_id", "grade_id"],
+        batch_size=500,
+    )
+    for pk, s in states.items():
+        Role.objects.filter(pk=pk).exclude(headcount=s["headcount"]).update(headcount=s["headcount"])
+    Role.objects.rebuild()
+    problems = dated.present_problems(today)
+    assert not problems, problems[:5]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def timed(action, repeat=REPEAT):
+    action()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    rng = random.Random(12)
+    today = dated.today()
+    build_history(rng, today)
+    past = today - datetime.timedelta(days=400)
+    client = Client(HTTP_HOST="127.0.0.1")
+    from tests.factories import make_manager  # a reader who may see the scheduled future too
+
+    client.force_login(make_manager("bench-manager"))
+    print(f"\n## The organisation in time: {ROLES:,} roles, {RoleChange.objects.count():,} dated changes, "
+          f"{RolePeriod.objects.count():,} periods ({connection.vendor})\n")  # fmt: skip
+    print("| what | p50 | queries |")
+    print("|---|---|---|")
+    for label, url in [
+        ("chart data today", "/orgchart/data.json"),
+        (f"chart data as of {past} (periods)", f"/orgchart/data.json?as_of={past}"),
+        ("API tree as of a past day", f"/api/v1/tree/?as_of={past}"),
+    ]:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        print(f"| {label} | {timed(lambda u=url: client.get(u)):.1f} ms | {len(queries)} |")
+
+    def replay():
+        rows = RoleChange.objects.filter(effective_date__lte=past).values_list(
+            "role_id", "kind", "value", "effective_date", "id"
+        )
+        return timeline.organisation_on([timeline.Change(*r) for r in rows], past)
+
+    print(f"| alternative: replay the change log to {past} | {timed(replay, 5):.1f} ms | 1 |")
+    promo = Role.objects.filter(level=3).values_list("pk", flat=True).first()
+    target = Role.objects.filter(level=1).values_list("pk", flat=True).first()
+    print(
+        "| a move scheduled for next month | "
+        f"{timed(lambda: services.move_role(promo, target, effective_date=today + datetime.timedelta(days=30)), 5):.1f} ms | |"
+    )
+
+    def rename():
+        role = Role.objects.get(pk=promo)
+        role.title = f"更正{time.perf_counter_ns()}"
+        services.save_role(role, effective_date=past)
+
+    print(f"| a back-dated rename | {timed(rename, 5):.1f} ms | |")
+
+
+if __name__ == "__main__":
+    main()
