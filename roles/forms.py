@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from mptt.forms import MPTTAdminForm
 
 from . import paycalc
 from .timeline import EARLIEST, LATEST
@@ -107,8 +108,9 @@ class RestoreForm(forms.Form):
         self.fields["version"].choices = [(n, n) for n in numbers]
 
 
-class RoleAdminForm(forms.ModelForm):
-    """The admin's role form, asking from which day a change to the role's place applies."""
+class RoleAdminForm(MPTTAdminForm):
+    """The admin's role form (django-mptt's, which offers no subordinate as superior), asking from
+    which day a change to the role's place applies."""
 
     effective_date = forms.DateField(
         label=_("effective date"),

@@ -243,7 +243,7 @@ def test_check_tree_passes_on_the_seed_catalogue(seeded):
     out, err = StringIO(), StringIO()
     call_command("check_tree", stdout=out, stderr=err)
     assert Role.objects.count() > 1
-    assert f"Role tree OK: {Role.objects.count()} roles." in out.getvalue()
+    assert f"Role tree OK: {Role.objects.count()} roles, in step with their dated changes." in out.getvalue()
     assert err.getvalue() == ""
 
 

@@ -68,7 +68,8 @@ def test_published_seed_roles_are_version_1_approved_by_the_system(store_cs):
     version = store_cs.live_version
     assert (version.number, version.kind) == (1, RoleVersion.Kind.PUBLISHED)
     assert version.created_by is None and version.approved_by is None
-    assert version.effective_date == timezone.localdate() and version.published_at is not None
+    # in force from the day the seed's organisation starts (fixtures/seed.json "in_force_from")
+    assert version.effective_date == datetime.date(2025, 1, 1) and version.published_at is not None
     assert version.snapshot["duties"][0] == OLD_DUTY
     assert RoleVersion.objects.count() == Role.objects.filter(status=Role.Status.PUBLISHED).count()
 

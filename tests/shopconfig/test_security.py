@@ -81,6 +81,8 @@ def test_the_variables_set_the_timeouts_and_the_proxy(tmp_path):
 PRODUCTION_REQUESTS = """
 import json, django
 django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)  # as `make serve` does before starting
 from django.test import Client
 client = Client(HTTP_HOST="roleatlas.example.com")
 plain = client.get("/api/schema/")
