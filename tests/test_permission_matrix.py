@@ -220,6 +220,10 @@ ROWS = [
     Row("catalogue-xlsx", "/roles.xlsx", EVERYONE_OK, returns=XLSX),
     Row("chart-file", "/orgchart.svg", EVERYONE_OK, label="svg", returns="image/svg+xml"),
     Row("chart-file", "/orgchart.png", EVERYONE_OK, label="png", returns="image/png"),
+    # Site files every browser and crawler asks for: the same to everyone, even with a private catalogue.
+    Row("favicon", "/favicon.ico", EVERYONE_OK, returns="image/png"),
+    Row("robots-txt", "/robots.txt", EVERYONE_OK, returns="text/plain"),
+    Row("robots-txt", "/robots.txt", EVERYONE_OK, label="private catalogue", prepare=private_catalogue),
     Row("chart-file", "/orgchart.pdf", EVERYONE_OK, label="pdf", returns=PDF),
     Row("chart-file", "/orgchart.gif", (NOTFOUND,) * 6, label="unknown format"),
     Row("chart-file", "/orgchart.svg?root=live-ops", INTERNAL_PAGE, label="a draft's branch", returns="image/svg+xml"),
