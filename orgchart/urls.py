@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.chart, name="chart"),
     path("data.json", views.chart_json, name="data"),
     path("vacancies/", views.vacancies, name="vacancies"),
+    path("changes/", views.changes, name="changes"),
 ]

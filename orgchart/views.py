@@ -4,12 +4,13 @@ import json
 from urllib.parse import urlencode
 
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from roles import dated
+from roles import changes_list, dated, permissions
+from roles.models import Department, RoleChange
 from roles.reading import Audience, RoleReader
 
 from .chartfile.scene import card_labels
@@ -95,3 +96,20 @@ def vacancies(request):
             "internal": audience.see_people,
         },
     )
+
+
+def changes(request):
+    """What changed in the organisation in a period: managers and HR only."""
+    if not permissions.can_see_internal(request.user):
+        raise Http404
+    start, end, kinds, rows = changes_list.rows(request.GET)
+    context = {
+        "rows": rows,
+        "start": start,
+        "end": end,
+        "kinds": RoleChange.Kind.choices,
+        "selected_kinds": kinds,
+        "departments": Department.objects.filter(parent=None),
+        "selected_department": request.GET.get("department", ""),
+    }
+    return render(request, "orgchart/changes.html", context)

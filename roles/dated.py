@@ -120,6 +120,8 @@ def record_dotted(role, before, day, user=None, reason=""):
     day = day or today()
     after = sorted(role.dotted_line_superiors.values_list("pk", flat=True))
     with services.tree_lock():
+        if sorted(before) == after:
+            return  # unchanged by the form: a change scheduled in between stays
         if day > today():
             role.dotted_line_superiors.set(Role.objects.filter(pk__in=before))
         record(role.pk, {"dotted": after}, day, user, reason)
@@ -313,6 +315,23 @@ def present_problems(day=None):
                     f"role {role.pk} “{role.title}”: {name} is {present[name]!r}, its changes say {expected[name]!r}"
                 )
     return problems
+
+
+def changes_between(start, end, kinds=None):
+    """The changes effective from `start` to `end` (inclusive), each as a timeline.Step with the
+    RoleChange row (`.row`, its role and recorder loaded), oldest first. Two queries."""
+    rows = RoleChange.objects.filter(effective_date__range=(start, end)).select_related("role", "recorded_by")
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    rows = {row.pk: row for row in rows}
+    history = {}
+    for change in _changes_of({row.role_id for row in rows.values()}):
+        history.setdefault(change.role_id, []).append(change)
+    found = [
+        step for role_changes in history.values() for step in timeline.steps(role_changes) if step.change.seq in rows
+    ]
+    found.sort(key=lambda step: (step.change.effective_date, step.change.seq))
+    return [(step, rows[step.change.seq]) for step in found]
 
 
 def first_day():

@@ -84,7 +84,11 @@ def save_role(role, reason="", *, effective_date=None, user=None):
         current = Role.objects.filter(pk=role.pk).values(*TREE_FIELDS, *DATED_COLUMNS.values()).first()
         if current is None:
             raise ValidationError(_("The role no longer exists; reload the page and try again."))
+        # What the caller changed from today's row: a form or a PATCH dated next month carries today's
+        # values for the fields it leaves alone, which must not undo changes scheduled in between.
+        present = {"parent": current["parent_id"], **{name: current[column] for name, column in DATED_COLUMNS.items()}}
         wanted = {"parent": role.parent_id, **{name: getattr(role, column) for name, column in DATED_COLUMNS.items()}}
+        wanted = {name: value for name, value in wanted.items() if value != present[name]}
         if day > dated.today():
             # Scheduled: the row keeps its present place; the change waits for its day.
             for column in DATED_COLUMNS.values():
@@ -173,9 +177,9 @@ def move_role(role_id, target_id, position="last-child", *, effective_date=None,
                 role.move_to(None)
             else:
                 Role._tree_manager.move_node(role, target, position)
-        if new_parent != old_parent:
-            dated.record(role_id, {"parent": new_parent.pk if new_parent else None}, day, user, reason)
-            dated.apply_due(also=[role_id])
+        # Recorded when it differs from the superior in force on that day (record() compares).
+        dated.record(role_id, {"parent": new_parent.pk if new_parent else None}, day, user, reason)
+        dated.apply_due(also=[role_id])
     return _fresh(role_id)
 
 

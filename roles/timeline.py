@@ -147,3 +147,49 @@ def nested_rows(states, order):
     for role_id in sorted(set(states) - numbered, key=key):
         rows.append((role_id, len(tops) + len(rows) + 1, 1, 2))
     return rows
+
+
+class Step(NamedTuple):
+    """One change with the value it replaced (None when the role did not exist before it)."""
+
+    change: Change
+    before: object
+    after: object
+
+
+def steps(changes):
+    """Each change of one role with the value of its field just before it, in the order they apply.
+
+    A "created" change has no before; a change dated before the role existed changes nothing
+    (before and after are both None).
+    """
+    out, state = [], None
+    for change in in_force_order(changes):
+        new = apply(state, change)
+        if change.kind == CREATED:
+            out.append(Step(change, None, new))
+        else:
+            out.append(Step(change, state and state[change.kind], new and new[change.kind]))
+        state = new
+    return out
+
+
+def value_text(kind, value, names):
+    """How a changed value reads in the changes list: names instead of ids.
+
+    `names` maps "role", "department" and "grade" to {id: name}; `yes`/`no` are the words for
+    archived. A role id without a name (deleted since) reads as "#id".
+    """
+    if value is None:
+        return "—"
+    if kind == CREATED:
+        return value_text("parent", value["parent"], names)
+    if kind == "parent":
+        return names["role"].get(value, f"#{value}")
+    if kind == "dotted":
+        return "、".join(names["role"].get(boss, f"#{boss}") for boss in value) or "—"
+    if kind in ("department", "grade"):
+        return names[kind].get(value, f"#{value}")
+    if kind == "archived":
+        return names["yes"] if value else names["no"]
+    return str(value)

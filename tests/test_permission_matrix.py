@@ -216,6 +216,13 @@ ROWS = [
     Row("orgchart:data", "/orgchart/data.json", EVERYONE_OK, returns=JSON),
     Row("orgchart:data", "/orgchart/data.json?root=live-ops", INTERNAL_PAGE, label="a draft's branch"),
     Row("orgchart:vacancies", "/orgchart/vacancies/", EVERYONE_OK),
+    Row("orgchart:changes", "/orgchart/changes/", INTERNAL_PAGE),
+    Row(
+        "orgchart:changes",
+        "/orgchart/changes/?from=2025-01-01&to=2025-01-01&kind=created",
+        INTERNAL_PAGE,
+        label="one day",
+    ),
     # --- exports (each reader gets what they may read; pay only for pay readers)
     Row("catalogue-xlsx", "/roles.xlsx", EVERYONE_OK, returns=XLSX),
     Row("chart-file", "/orgchart.svg", EVERYONE_OK, label="svg", returns="image/svg+xml"),
@@ -283,6 +290,8 @@ ROWS = [
     # --- the API
     Row("api:api-root", "/api/v1/", EVERYONE_OK),
     Row("api:tree", "/api/v1/tree/", EVERYONE_OK),
+    Row("api:tree", "/api/v1/tree/?as_of=2025-06-01", EVERYONE_OK, label="as of a day"),
+    Row("api:changes", "/api/v1/changes/", INTERNAL_API),
     Row("api:role-list", "/api/v1/roles/", EVERYONE_OK),
     Row(
         "api:role-list",

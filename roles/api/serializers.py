@@ -25,6 +25,7 @@ from ..models import (
     PerformanceTier,
     Requirement,
     Role,
+    RoleChange,
     Skill,
 )
 from ..reading import Audience
@@ -459,6 +460,21 @@ class TreeNodeSerializer(serializers.Serializer):
     grade = serializers.IntegerField()
     status = serializers.CharField()
     url = serializers.URLField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One dated change to the organisation, as the changes list shows it."""
+
+    id = serializers.IntegerField()
+    role = serializers.IntegerField(source="role.pk")
+    role_title = serializers.CharField(source="role.title", help_text=_("The role's title today."))
+    kind = serializers.ChoiceField(choices=RoleChange.Kind.choices)
+    before = serializers.CharField(help_text=_("The value it replaced, in words (— when there was none)."))
+    after = serializers.CharField(help_text=_("The new value, in words."))
+    effective_date = serializers.DateField()
+    recorded_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField(help_text=_("Username; empty when recorded by the system."))
+    reason = serializers.CharField()
 
 
 class MoveSerializer(RejectUnknownFields, serializers.Serializer):

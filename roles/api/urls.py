@@ -14,5 +14,6 @@ ROUTES = {
 
 urlpatterns = [
     path("tree/", views.tree, name="tree"),
+    path("changes/", views.ChangeListView.as_view(), name="changes"),
     path("pay/warning/", views.pay_warning, name="pay-warning"),
 ]

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, generics, mixins, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -19,12 +19,12 @@ from rest_framework.reverse import reverse
 from shopconfig.models import PayPolicy
 from shopconfig.revision_cache import cached
 
-from .. import paycalc, services, workflow
-from ..models import Department, Grade, PayScheme, Role
+from .. import changes_list, paycalc, services, workflow
+from ..models import Department, Grade, PayScheme, Role, RoleChange
 from ..reading import Audience, RoleReader
 from . import examples
 from . import serializers as s
-from .permissions import CanSeePay, CatalogueAccess
+from .permissions import CanSeeInternal, CanSeePay, CatalogueAccess
 from .schema import error_codes
 
 # A cycle is bad input (400 under the field that names the superior); these are conflicts with the tree's state.
@@ -396,6 +396,32 @@ def policy_rules():
         warning_consecutive_months=policy.warning_consecutive_months,
         warning_score=policy.warning_score,
     )
+
+
+@extend_schema(
+    summary=gettext_lazy("Changes to the organisation in force in a period (managers and HR)"),
+    parameters=[
+        OpenApiParameter(
+            "from", datetime.date, description=gettext_lazy("First day (YYYY-MM-DD); default 30 days before `to`.")
+        ),
+        OpenApiParameter("to", datetime.date, description=gettext_lazy("Last day (YYYY-MM-DD); default today.")),
+        OpenApiParameter(
+            "kind",
+            str,
+            description=gettext_lazy("Kinds of change, comma-separated: ") + ", ".join(RoleChange.Kind.values),
+        ),
+        OpenApiParameter("department", str, description=gettext_lazy("Department code (its teams are included).")),
+    ],
+)
+class ChangeListView(generics.ListAPIView):
+    """The dated changes in force from `from` to `to`, oldest first, each with the value it replaced."""
+
+    permission_classes = [CanSeeInternal]
+    serializer_class = s.ChangeSerializer
+    error_codes = {"400", "401", "403"}
+
+    def get_queryset(self):
+        return changes_list.rows(self.request.query_params)[3]
 
 
 @error_codes("400", "401", "403", "404")

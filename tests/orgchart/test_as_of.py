@@ -152,3 +152,54 @@ def test_a_day_costs_the_same_queries_however_many_roles(moved_next_month, clien
 
     client.force_login(make_manager())
     assert_constant_queries(page_view(client, url), lambda: add_roles(30))
+
+
+# ---------------------------------------------------------------------------- what changed
+
+
+def test_the_changes_list_shows_each_step_with_what_it_replaced(moved_next_month, client):
+    from tests.factories import make_hr_user
+
+    hr = make_hr_user()
+    promo = Role.objects.get(pk=moved_next_month.pk)
+    promo.headcount = 3
+    services.save_role(promo, effective_date=NEXT_MONTH, user=hr)
+    client.force_login(make_manager())
+    page = client.get("/orgchart/changes/?from=2026-04-01&to=2026-04-30", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [(r["role"].title, r["kind"], r["before"], r["after"]) for r in rows] == [
+        ("推广专员", "parent", "推广主管", "店长"),
+        ("推广专员", "headcount", "1", "3"),
+    ]
+    assert rows[1]["recorded_by"] == "hr"
+    assert "2 项变更" in page.content.decode() or "2 changes" in page.content.decode()
+    # the seed's day: every role created
+    created = client.get("/orgchart/changes/?from=2025-01-01&to=2025-01-01&kind=created").context["rows"]
+    assert len(created) == Role.objects.count() and {r["before"] for r in created} == {"—"}
+    api = client.get("/api/v1/changes/?from=2026-04-01&to=2026-04-30").json()
+    assert [(r["role_title"], r["kind"], r["before"], r["after"]) for r in api["results"]] == [
+        ("推广专员", "parent", "推广主管", "店长"),
+        ("推广专员", "headcount", "1", "3"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("from=2026-05-01&to=2026-04-01", "from"),
+        ("from=someday", "from"),
+        ("to=2026-02-30", "to"),
+        ("kind=moved", "kind"),
+    ],
+)
+def test_a_bad_period_is_a_400_naming_the_parameter(seeded, client, query, parameter):
+    client.force_login(make_manager())
+    assert client.get(f"/orgchart/changes/?{query}").status_code == 400
+    api = client.get(f"/api/v1/changes/?{query}")
+    assert api.status_code == 400 and list(api.json()) == [parameter]
+
+
+def test_only_managers_and_hr_read_the_changes(seeded, client):
+    assert client.get("/orgchart/changes/").status_code == 404
+    assert client.get("/api/v1/changes/").status_code in (401, 403)
