@@ -10,17 +10,16 @@ from .reading import BadParameter, requested_day
 
 
 def period(params):
-    """The period of ?from=&to= (default: the 30 days up to today) and the kinds asked for;
+    """The period of ?from=&to= (default: the 30 days up to today) and the kind asked for (as a list);
     BadParameter naming the parameter when a day is no date, `from` is after `to` or a kind is unknown."""
     end = requested_day(params, "to") or dated.today()
     start = requested_day(params, "from") or end - datetime.timedelta(days=30)
     if start > end:
         raise BadParameter({"from": [_("“from” must not be after “to”.")]}, code="invalid_period")
-    kinds = [kind for kind in params.get("kind", "").split(",") if kind]
-    unknown = set(kinds) - set(RoleChange.Kind.values)
-    if unknown:
-        raise BadParameter({"kind": [_("Unknown kind of change: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}]})
-    return start, end, kinds
+    kind = params.get("kind", "")
+    if kind and kind not in RoleChange.Kind.values:
+        raise BadParameter({"kind": [_("Unknown kind of change: %(kinds)s.") % {"kinds": kind}]})
+    return start, end, [kind] if kind else []
 
 
 def names():

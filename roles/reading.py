@@ -81,11 +81,11 @@ class BadParameter(ValidationError):
 
 
 def requested_day(params, name="as_of"):
-    """The day in ?as_of=YYYY-MM-DD (None when absent or empty); BadParameter when it is not a
-    date or lies outside 1900–2100."""
-    text = params.get(name, "")
-    if not text:
+    """The day in ?as_of=YYYY-MM-DD (None when absent); BadParameter when it is empty, not a date or
+    outside 1900–2100."""
+    if name not in params:
         return None
+    text = params.get(name)
     day = dated.parse_day(text)
     if day is None or not timeline.EARLIEST <= day <= timeline.LATEST:
         raise BadParameter(

@@ -20,6 +20,8 @@ KINDS = (CREATED, *FIELDS)
 # Dates outside this range are refused: typing mistakes, not history.
 EARLIEST = datetime.date(1900, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
+# The same range as the API's schema states it (a JSON Schema pattern on an ISO date).
+DAY_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
 
 
 class Change(NamedTuple):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import rules, timeline
@@ -329,6 +330,7 @@ class RequirementSerializer(RejectUnknownFields, serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field({"type": "string", "format": "date", "pattern": timeline.DAY_PATTERN})
 class EffectiveDate(serializers.DateField):
     """On a write: from which day a change to a role's place applies (roles/dated.py); default today."""
 

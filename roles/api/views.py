@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 from shopconfig.models import PayPolicy
 from shopconfig.revision_cache import cached
 
-from .. import changes_list, paycalc, services, workflow
+from .. import changes_list, paycalc, services, timeline, workflow
 from ..models import Department, Grade, PayScheme, Role, RoleChange
 from ..reading import Audience, RoleReader
 from . import examples
@@ -332,16 +332,23 @@ class PaySchemeViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     permission_classes = [CanSeePay, CatalogueAccess]
 
 
-AS_OF = OpenApiParameter(
+def day_parameter(name, description):
+    """A query parameter holding a day, with the range the server accepts (1900–2100) in its pattern."""
+    return OpenApiParameter(
+        name, datetime.date, pattern=timeline.DAY_PATTERN, allow_blank=False, description=description
+    )
+
+
+AS_OF = day_parameter(
     "as_of",
-    datetime.date,
-    description=gettext_lazy(
+    gettext_lazy(
         "The organisation as in force at the end of this day (YYYY-MM-DD, 1900-01-01 to 2100-12-31); "
         "default today. Readers who may not see drafts get today's for a later day."
     ),
 )
 
 
+@error_codes("400", "401", "403", "414")
 @extend_schema(
     summary=gettext_lazy("The role tree as flat rows for the chart"),
     parameters=[AS_OF],
@@ -401,14 +408,10 @@ def policy_rules():
 @extend_schema(
     summary=gettext_lazy("Changes to the organisation in force in a period (managers and HR)"),
     parameters=[
+        day_parameter("from", gettext_lazy("First day (YYYY-MM-DD); default 30 days before `to`.")),
+        day_parameter("to", gettext_lazy("Last day (YYYY-MM-DD); default today.")),
         OpenApiParameter(
-            "from", datetime.date, description=gettext_lazy("First day (YYYY-MM-DD); default 30 days before `to`.")
-        ),
-        OpenApiParameter("to", datetime.date, description=gettext_lazy("Last day (YYYY-MM-DD); default today.")),
-        OpenApiParameter(
-            "kind",
-            str,
-            description=gettext_lazy("Kinds of change, comma-separated: ") + ", ".join(RoleChange.Kind.values),
+            "kind", str, enum=RoleChange.Kind.values, description=gettext_lazy("Only changes of this kind.")
         ),
         OpenApiParameter("department", str, description=gettext_lazy("Department code (its teams are included).")),
     ],
@@ -418,7 +421,7 @@ class ChangeListView(generics.ListAPIView):
 
     permission_classes = [CanSeeInternal]
     serializer_class = s.ChangeSerializer
-    error_codes = {"400", "401", "403"}
+    error_codes = {"400", "401", "403", "404"}
 
     def get_queryset(self):
         return changes_list.rows(self.request.query_params)[3]
