@@ -8,6 +8,7 @@ from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from mptt.admin import DraggableMPTTAdmin
@@ -142,6 +143,14 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
         day = form.cleaned_data.get("effective_date")
         reason = _("Edited in the admin") if change else _("Created in the admin")
         workflow.save_edit(obj, reason, effective_date=day, user=request.user)
+        fields = [name for name in ("parent", "title", "department", "grade", "headcount") if name in form.changed_data]
+        for name, later in dated.later_changes_in_force(obj.pk, fields, day).items() if day and fields else ():
+            self.message_user(
+                request,
+                _("%(field)s changed again on %(day)s: that later change stays in force; yours is recorded as history.")
+                % {"field": capfirst(Role._meta.get_field(name).verbose_name), "day": later.isoformat()},
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         dotted_before = set(form.instance.dotted_line_superiors.values_list("pk", flat=True))

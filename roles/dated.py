@@ -129,8 +129,8 @@ def record_dotted(role, before, day, user=None, reason=""):
 
 
 def later_changes_in_force(role_id, fields, day):
-    """The fields among `fields` changed again after `day` (effective by today): a back-dated change
-    of those is history only, the later one stays in force. Field -> that later change's date."""
+    """The fields among `fields` changed again on a later day than `day`: a back-dated change of
+    those is history only, the later one is in force from its day. Field -> that later day."""
     later = (
         RoleChange.objects.filter(role_id=role_id, kind__in=fields, effective_date__gt=day)
         .order_by("effective_date")

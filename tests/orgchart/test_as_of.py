@@ -203,3 +203,24 @@ def test_a_bad_period_is_a_400_naming_the_parameter(seeded, client, query, param
 def test_only_managers_and_hr_read_the_changes(seeded, client):
     assert client.get("/orgchart/changes/").status_code == 404
     assert client.get("/api/v1/changes/").status_code in (401, 403)
+
+
+def test_the_admin_says_when_a_back_dated_edit_is_overtaken_by_a_later_change(seeded, clock, client):
+    from tests.admin_forms import change_form_data
+    from tests.factories import make_hr_user
+
+    promo = Role.objects.get(slug="promotion-specialist")
+    promo.headcount = 4
+    services.save_role(promo, effective_date=datetime.date(2026, 3, 1))
+    client.force_login(make_hr_user())
+    url = f"/admin/roles/role/{promo.pk}/change/"
+    data = change_form_data(client.get(url))
+    data.update(headcount="2", effective_date="2026-02-01")
+    answer = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert answer.status_code == 200
+    shown = [str(m) for m in answer.context["messages"]]
+    assert any("2026-03-01" in m and "编制" in m and "历史" in m for m in shown), shown
+    assert Role.objects.get(pk=promo.pk).headcount == 4
+    assert (
+        client.get("/orgchart/changes/?from=2026-02-01&to=2026-02-01&kind=headcount").context["rows"][0]["after"] == "2"
+    )
