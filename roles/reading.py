@@ -18,8 +18,10 @@ Every page, export and endpoint that shows roles asks here, so the rules below h
 - `RoleReader.rows(roles, fields)`: the same rules for flat rows (chart data, the API tree).
 - `RoleReader.search(roles, query)`: the search of the list page and the API.
 
-The tree is read in `_tree_rows` and contents in `_live_versions` only: "as of a date" or
-"inside a reorganisation plan" change those two, as parameters of the reader, not new loaders.
+The tree is read in `_tree_rows` and contents in `_live_versions` only. "As of a day"
+(`RoleReader(audience, as_of=day)`, issue 12) is a parameter of the reader: `roles()` and `rows()`
+then read that day's periods (`_roles_on`, `_rows_on`; roles/dated.py records them); `load()` of a
+past day's job descriptions is not written yet. "Inside a reorganisation plan" is meant the same way.
 """
 
 from dataclasses import dataclass, field
