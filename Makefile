@@ -28,19 +28,17 @@ install-test:
 	$(MAKE) --no-print-directory $(BIN)/.installed messages vendor
 
 ## The org chart's browser libraries: exact versions from package-lock.json (npm registry, install
-## time only), copied to static/vendor/ so the pages load nothing from the internet.
-# The source map too: collectstatic's hashed names rewrite the reference to it, and fail when it is missing.
-VENDOR_FILES := node_modules/d3/dist/d3.min.js node_modules/d3-flextree/build/d3-flextree.min.js \
-	node_modules/d3-flextree/build/d3-flextree.min.js.map \
-	node_modules/d3-org-chart/build/d3-org-chart.min.js
+## time only), bundled into static/vendor/ so the pages load nothing from the internet.
+# scripts/build-d3.mjs (esbuild, offline from node_modules) writes static/vendor/d3-chart.min.js: only the d3
+# modules d3-org-chart and chart.js use, d3-flextree and d3-org-chart in one file. It has no source map:
+# collectstatic's hashed names rewrite a sourceMappingURL and fail when the map is missing.
 .PHONY: vendor
 vendor: static/vendor/.installed
 
-static/vendor/.installed: package.json package-lock.json
+static/vendor/.installed: package.json package-lock.json scripts/build-d3.mjs
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js 20 with npm (Debian: apt-get install nodejs npm), then run make again" >&2; exit 1; }
 	npm ci --no-audit --no-fund --ignore-scripts
-	mkdir -p static/vendor
-	cp $(VENDOR_FILES) static/vendor/
+	node scripts/build-d3.mjs
 	touch $@
 
 ## Set up, migrate, load the seed catalogue, create the admin and serve http://127.0.0.1:8000
