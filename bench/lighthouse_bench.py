@@ -6,7 +6,8 @@ starts gunicorn with DEBUG off on a free loopback port, and runs Lighthouse (the
 package-lock.json, on Debian's Chromium) in Chinese against the catalogue, a job description
 (推广专员), the org chart and, when it is public, the vacancies page, LIGHTHOUSE_RUNS times each
 (default 3; the run with the median performance score is reported, as Lighthouse advises for its
-variance). Prints the four scores per page and, for each score under TARGET, the audits that did not pass. Reports (JSON and HTML) go to
+variance; LIGHTHOUSE_PAGES=chart,jd measures only the pages named). Prints the four scores per page
+and, for each score under TARGET, the audits that did not pass. Reports (JSON and HTML) go to
 test-artifacts/lighthouse/. Scores are figures, not a test: the exit status is non-zero only when
 Lighthouse itself fails to run.
 """
@@ -32,6 +33,8 @@ TARGET = 95
 # Lighthouse counts an audit as passed from a score of 0.9.
 PASSED = 0.9
 RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "3"))
+# LIGHTHOUSE_PAGES=chart,jd: only those pages (catalogue, jd, chart, vacancies); all by default.
+ONLY = {name for name in os.environ.get("LIGHTHOUSE_PAGES", "").split(",") if name}
 
 
 def server_env(scratch):
@@ -207,6 +210,8 @@ def main():
             pages.append(("vacancies", "/orgchart/vacancies/"))
         else:
             print(f"Vacancies page skipped: an anonymous visitor gets HTTP {vacancies}, so it is not public.")
+        if ONLY:
+            pages = [(name, path) for name, path in pages if name in ONLY]
 
         rows, failed = [], []
         for name, path in pages:
