@@ -778,13 +778,17 @@
     while (depth > 0 && openToDepth(depth) > MAX_FIRST_NODES) depth--;
     if (!realNodes.length) return false;
     if (focus) reveal(focus, { draw: false });
-    // Swap the outline for the chart in this same task: nothing is painted in between, and
-    // the browser need not lay out a 2,000-item list only to hide it.
-    root.classList.add("is-chart");
-    app.hidden = false;
-    var rect = app.getBoundingClientRect();
+    // Draw into the canvas while it is still hidden (sized for now as the outline, whose box the
+    // page has already laid out), then swap the outline for it in this same task and take the
+    // canvas's own size: the page is laid out once, with the drawing in it, rather than once for
+    // the swap and again for the drawing. Nothing is painted in between.
+    var outline = document.getElementById("orgchart-outline");
+    var rect = outline ? outline.getBoundingClientRect() : { width: 0, height: 0 };
     chart.svgWidth(rect.width).svgHeight(rect.height);
     chart.render();
+    root.classList.add("is-chart");
+    app.hidden = false;
+    resize();
     state.centerG.attr("transform", null); // our transforms are in chart coordinates
     if (focus) centerOn(focus, false);
     else fit({ readable: true });
