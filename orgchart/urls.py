@@ -8,4 +8,5 @@ urlpatterns = [
     path("data.json", views.chart_json, name="data"),
     path("vacancies/", views.vacancies, name="vacancies"),
     path("changes/", views.changes, name="changes"),
+    path("changes.xlsx", views.changes_xlsx, name="changes-xlsx"),
 ]

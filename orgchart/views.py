@@ -10,8 +10,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from roles import changes_list, dated, permissions
+from roles.exports import excel
+from roles.exports.text import safe_filename
 from roles.models import Department, RoleChange
 from roles.reading import Audience, RoleReader
+from shopconfig.downloads import download
 
 from .chartfile.scene import card_labels
 from .models import Employee
@@ -25,6 +28,11 @@ def html_safe_json(data):
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+def query_string(*pairs):
+    """The (name, value) pairs that have a value as a query string: links that keep a page's choices."""
+    return urlencode([(name, value) for name, value in pairs if value])
 
 
 def chart_roles(request):
@@ -63,7 +71,7 @@ def chart(request):
         "focus": request.GET.get("focus", ""),
         "reader": reader,
         "today": dated.today(),
-        "file_query": urlencode({k: v for k, v in (("root", root and root.slug), ("as_of", reader.asked)) if v}),
+        "file_query": query_string(("root", root and root.slug), ("as_of", reader.asked)),
     }
     return render(request, "orgchart/chart.html", context)
 
@@ -104,6 +112,10 @@ def changes(request):
         raise Http404
     start, end, kinds, rows = changes_list.rows(request.GET)
     context = {
+        # The file lists what the page lists: the same period, even when the page took the default one.
+        "file_query": query_string(
+            ("from", start), ("to", end), ("kind", "".join(kinds)), ("department", request.GET.get("department"))
+        ),
         "rows": rows,
         "start": start,
         "end": end,
@@ -113,3 +125,13 @@ def changes(request):
         "selected_department": request.GET.get("department", ""),
     }
     return render(request, "orgchart/changes.html", context)
+
+
+def changes_xlsx(request):
+    """The changes list of the same filters as an Excel workbook: managers and HR only."""
+    if not permissions.can_see_internal(request.user):
+        raise Http404
+    start, end, _kinds, rows = changes_list.rows(request.GET)
+    title = _("Changes to the organisation")
+    content = excel.changes_workbook(rows, title=title, author=request.shop.company_name)
+    return download(content, safe_filename(f"{title} {start:%Y-%m-%d}–{end:%Y-%m-%d}") + ".xlsx", excel.XLSX_TYPE)

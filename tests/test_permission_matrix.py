@@ -223,6 +223,7 @@ ROWS = [
         INTERNAL_PAGE,
         label="one day",
     ),
+    Row("orgchart:changes-xlsx", "/orgchart/changes.xlsx", INTERNAL_PAGE, returns=XLSX),
     # --- exports (each reader gets what they may read; pay only for pay readers)
     Row("catalogue-xlsx", "/roles.xlsx", EVERYONE_OK, returns=XLSX),
     Row("chart-file", "/orgchart.svg", EVERYONE_OK, label="svg", returns="image/svg+xml"),

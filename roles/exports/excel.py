@@ -1,10 +1,12 @@
-"""The catalogue as an Excel workbook (岗位职责细分表, /roles.xlsx): one row per role, the columns the reader may see."""
+"""Excel workbooks: the catalogue (岗位职责细分表, /roles.xlsx: one row per role, the columns the reader
+may see) and the changes list (/orgchart/changes.xlsx), in one house style."""
 
 import math
 import re
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -136,11 +138,40 @@ def catalogue_columns(audience):
     return columns
 
 
+def table(columns, items):
+    """The items as rows of plain values, one per column, before any spreadsheet formatting."""
+    return [[column.value(item) for column in columns] for item in items]
+
+
 def catalogue_rows(roles, audience):
     """(columns, rows): the table as plain values, before any spreadsheet formatting."""
     columns = catalogue_columns(audience)
-    rows = [[column.value(role) for column in columns] for role in roles]
-    return columns, rows
+    return columns, table(columns, roles)
+
+
+def local_minute(moment):
+    """A stored time as the shop's wall clock to the minute (Excel cells hold no time zone)."""
+    return timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+
+
+def changes_columns():
+    """The columns of the changes list (roles.changes_list.rows) as a workbook, in the page's order."""
+    return [
+        Column(_("effective date"), lambda c: c["effective_date"], 11, "yyyy-mm-dd"),
+        Column(_("role"), lambda c: c["role"].title, 18),
+        Column(_("what changed"), lambda c: c["kind_label"], 10),
+        Column(_("before"), lambda c: c["before"], 24),
+        Column(_("after"), lambda c: c["after"], 24),
+        Column(_("recorded by"), lambda c: c["recorded_by"], 12),
+        Column(_("recorded"), lambda c: local_minute(c["recorded_at"]), 16, "yyyy-mm-dd hh:mm"),
+        Column(_("reason"), lambda c: c["reason"], 30),
+    ]
+
+
+def changes_workbook(changes, *, title, author):
+    """The .xlsx bytes of the changes list's rows, in the catalogue's style."""
+    columns = changes_columns()
+    return catalogue_workbook(columns, table(columns, changes), title=title, author=author)
 
 
 HEADER_PADDING = 3  # the filter button covers the end of a header
@@ -194,7 +225,15 @@ def sheet_title(text):
     return re.sub(r"[\\/*?:\[\]]", "_", text)[:31] or "Sheet1"
 
 
-STYLE_NAMES = {None: "text", "0": "count", "#,##0": "yuan", "#,##0.00": "amount", "0.00%": "rate", "yyyy-mm-dd": "date"}
+STYLE_NAMES = {
+    None: "text",
+    "0": "count",
+    "#,##0": "yuan",
+    "#,##0.00": "amount",
+    "0.00%": "rate",
+    "yyyy-mm-dd": "date",
+    "yyyy-mm-dd hh:mm": "time",
+}
 
 
 def _cell_styles(workbook, columns):
@@ -236,7 +275,7 @@ def catalogue_workbook(columns, rows, *, title, author):
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     last_column = get_column_letter(len(columns))
-    sheet.freeze_panes = "C2"  # header row, role number and title stay in view
+    sheet.freeze_panes = "C2"  # the header row and the first two columns (what a row is about) stay in view
     sheet.auto_filter.ref = f"A1:{last_column}{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
