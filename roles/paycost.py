@@ -10,7 +10,9 @@ A role's monthly cost is its headcount × the pay of one person in a *reference 
 - otherwise "no cost known": None, never 0, so a total never hides a role nobody priced.
 
 Pure functions (`reference_facts`, `reference_pay`, `person_pay`, `role_cost`, `totals`) take plain
-values; `monthly_costs` is the one loader, a fixed number of queries for any number of roles.
+values. The loaders read roles in a fixed number of queries for any number of them: `monthly_costs`
+(role id -> cost, optionally with other headcounts) and `monthly_pays` (role id -> one person's pay,
+for callers that work out headcounts themselves, such as a reorganisation plan's diff).
 Who may see costs is decided by roles.permissions.can_see_pay / reading.Audience.see_pay, never here:
 callers ask before they show a figure.
 """
@@ -108,11 +110,25 @@ def totals(costs, parent_of, department_of):
 
 
 def monthly_costs(roles, headcounts=None):
-    """Role id -> monthly cost (Decimal, or None: no cost known) of these roles, in at most three queries (one, when none has a pay scheme).
+    """Role id -> monthly cost (Decimal, or None: no cost known) of these roles, in at most three queries.
 
     `roles` is a Role queryset or an iterable of role ids; `headcounts` (role id -> int) replaces the
     stored headcount of the roles it names (a plan's proposed headcount, a past day's).
     """
+    headcounts = headcounts or {}
+    return {
+        pk: role_cost(headcounts.get(pk, headcount), pay)
+        for pk, (headcount, pay) in _pays_and_headcounts(roles).items()
+    }
+
+
+def monthly_pays(roles):
+    """Role id -> one person's monthly pay (Decimal, or None: no cost known), in at most three queries."""
+    return {pk: pay for pk, (_headcount, pay) in _pays_and_headcounts(roles).items()}
+
+
+def _pays_and_headcounts(roles):
+    """Role id -> (stored headcount, one person's pay): one query for the roles, two for their pay schemes."""
     if not hasattr(roles, "values_list"):
         roles = Role.objects.filter(pk__in=list(roles))
     rows = list(
@@ -123,12 +139,9 @@ def monthly_costs(roles, headcounts=None):
     scheme_ids = {row[2] for row in rows if row[2] is not None}
     schemes = PayScheme.objects.filter(pk__in=scheme_ids).prefetch_related("tiers") if scheme_ids else []
     schemes = {scheme.pk: scheme for scheme in schemes}
-    headcounts = headcounts or {}
     out = {}
     for pk, headcount, scheme_id, base, bonus, pay_min, pay_max in rows:
-        rules = None
-        if scheme_id is not None:
-            rules = schemes[scheme_id].rules()  # the reference month sells nothing: no commission rate needed
-        pay = person_pay(rules, base, bonus, pay_min, pay_max)
-        out[pk] = role_cost(headcounts.get(pk, headcount), pay)
+        # The reference month sells nothing: the rules need no commission rate, so no role is passed.
+        rules = schemes[scheme_id].rules() if scheme_id is not None else None
+        out[pk] = (headcount, person_pay(rules, base, bonus, pay_min, pay_max))
     return out

@@ -169,3 +169,11 @@ def test_costs_load_in_a_fixed_number_of_queries(catalogue):
             make_role(pay_scheme=designer.pay_scheme, base_salary=D("3000"), parent=designer)
 
     assert_constant_queries(lambda: paycost.monthly_costs(Role.objects.all()), grow, at_most=3)
+
+
+def test_one_persons_pay_is_the_cost_of_one_seat(catalogue):
+    pays = paycost.monthly_pays(Role.objects.filter(slug__in=["designer", "general-manager"]))
+    assert {Role.objects.get(pk=pk).slug: pay for pk, pay in pays.items()} == {
+        "designer": D("4650.00"),
+        "general-manager": None,
+    }
