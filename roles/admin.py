@@ -69,6 +69,14 @@ class RequirementInline(admin.StackedInline):
     can_delete = False
 
 
+def scheduled_text(version):
+    """How the admin says that an approved version waits for its effective date."""
+    return _("Version %(n)d is approved and scheduled for %(day)s: it becomes the public version on that day.") % {
+        "n": version.number,
+        "day": version.effective_date.isoformat(),
+    }
+
+
 # action in the URL: (button label, statuses it starts from, who may press it)
 WORKFLOW_ACTIONS = {
     "submit": (gettext_lazy("Submit for review"), workflow.SUBMIT_FROM, permissions.can_edit),
@@ -180,6 +188,9 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
         if obj is None or obj.pk is None:
             return _("New roles start as drafts.")
         parts = [format_html("<strong>{}</strong>", obj.get_status_display())]
+        scheduled = workflow.scheduled_version(obj)
+        if scheduled is not None:
+            parts.append(format_html(" · {}", scheduled_text(scheduled)))
         if obj.live_version_id:
             number = obj.live_version.number
             parts.append(format_html(" · {}", _("the public reads version %(n)d") % {"n": number}))
@@ -244,6 +255,8 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
                 if action == "publish":
                     version = workflow.publish(role.pk, request.user, form.cleaned_data["effective_date"], comment)
                     message = _("Version %(n)d is published.") % {"n": version.number}
+                    if version.is_scheduled:
+                        message = scheduled_text(version)
                 elif action == "submit":
                     version = workflow.submit_for_review(role.pk, request.user, comment)
                     message = _("Version %(n)d is waiting for approval.") % {"n": version.number}

@@ -15,13 +15,14 @@ All writes run inside services.tree_lock(), like every other tree write.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shopconfig.models import CatalogueRevision
 
 from . import services, timeline
-from .models import Role, RoleChange, RolePeriod
+from .models import Role, RoleChange, RolePeriod, RoleVersion
 
 Kind = RoleChange.Kind
 
@@ -213,6 +214,7 @@ def apply_due(day=None, also=()):
     Returns how many roles were looked at.
     """
     day = day or today()
+    bring_versions_in_force(day)
     if not also and not RoleChange.objects.due(day).exists():
         return 0
     with services.tree_lock():
@@ -229,6 +231,29 @@ def apply_due(day=None, also=()):
         due.update(applied=True)
         CatalogueRevision.bump()
     return len(role_ids)
+
+
+def bring_versions_in_force(day):
+    """Scheduled roles whose approved version's day has come by `day` become published in that
+    version, so the public reads it from that day without anyone running anything. One query when
+    none is due. Returns how many roles it published."""
+    newest = {}  # role id -> (number, version id, effective date) of its newest approval not withdrawn
+    approved = RoleVersion.objects.filter(
+        role__status=Role.Status.SCHEDULED, published_at__isnull=False, withdrawn_at__isnull=True
+    )
+    for role_id, number, version_id, effective in approved.values_list("role_id", "number", "pk", "effective_date"):
+        if number > newest.get(role_id, (0,))[0]:
+            newest[role_id] = (number, version_id, effective)
+    due = {role_id: row for role_id, row in newest.items() if row[2] <= day}
+    if not due:
+        return 0
+    with transaction.atomic():
+        for role in Role.objects.select_for_update().filter(pk__in=due, status=Role.Status.SCHEDULED):
+            number, version_id, effective = due[role.pk]
+            role.status, role.live_version_id = Role.Status.PUBLISHED, version_id
+            role._change_reason = _("Version %(n)d in force from %(day)s") % {"n": number, "day": effective.isoformat()}
+            role.save(update_fields=["status", "live_version"])
+    return len(due)
 
 
 _checked = {"day": None}

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
@@ -304,9 +304,10 @@ def sendable(text):
 
 
 def live_version_shown_q():
-    """Roles a reader who may not see drafts reads in their live version: being edited or reviewed
-    while an approved version stays live (the filter form of Role.shows_live_version)."""
-    return Q(status__in=[Role.Status.DRAFT, Role.Status.IN_REVIEW], live_version__isnull=False)
+    """Roles a reader who may not see drafts reads in their live version: being edited, reviewed or
+    approved for a later day while an approved version stays live (the filter form of
+    Role.shows_live_version)."""
+    return Q(status__in=Role.LIVE_VERSION_STATUSES, live_version__isnull=False)
 
 
 def public_q():
@@ -351,7 +352,13 @@ class Role(MPTTModel):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
         PUBLISHED = "published", _("published")
+        # Approved with a later effective date: the working copy is that version; until its day
+        # the public reads the previous live version, if any (roles.dated.bring_versions_in_force).
+        SCHEDULED = "scheduled", _("scheduled")
         ARCHIVED = "archived", _("archived")
+
+    # Statuses in which readers who may not see drafts read the live version instead of the working copy.
+    LIVE_VERSION_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED)
 
     title = models.CharField(_("title"), max_length=100)
     # Blank only until saved: services.save_role gives a new role without one the pinyin of its title
@@ -475,7 +482,7 @@ class Role(MPTTModel):
         """Whether the public reads a role of this status in its live version instead of the working
         copy: being edited or reviewed while an approved version stays live. For roles read as
         values; live_version_shown_q() is the same test as a filter."""
-        return status in (Role.Status.DRAFT, Role.Status.IN_REVIEW) and live_version_id is not None
+        return status in Role.LIVE_VERSION_STATUSES and live_version_id is not None
 
     @property
     def shows_live_version(self):
@@ -615,12 +622,26 @@ class KPI(OrderedItem):
         return self.name
 
 
+class RoleVersionQuerySet(models.QuerySet):
+    def in_force(self, day):
+        """Versions approved, not withdrawn and in force by `day`; of one role's, the one with the
+        highest number is what it said that day (a later approval supersedes earlier ones from its date)."""
+        return self.filter(published_at__isnull=False, withdrawn_at__isnull=True, effective_date__lte=day)
+
+    def latest_in_force(self, day):
+        """For each role among these versions, the version in force at the end of `day` (one query)."""
+        newest = self.model.objects.in_force(day).filter(role=OuterRef("role")).order_by("-number").values("pk")[:1]
+        return self.in_force(day).filter(pk=Subquery(newest))
+
+
 class RoleVersion(models.Model):
     """One recorded state of a job description: imported, submitted for review, published or restored.
 
     Versions are never rewritten, except that publishing fills in who approved it, when, and from
-    which date it applies. The snapshot holds the content (Role.snapshot()); the role's place in
-    the tree is recorded for reference but is not part of what a version restores.
+    which date it applies, and that a version approved for a later day is marked withdrawn when
+    the role is edited, archived or sent back to draft before that day. The snapshot holds the
+    content (Role.snapshot()); the role's place in the tree is recorded for reference but is not
+    part of what a version restores.
     """
 
     class Kind(models.TextChoices):
@@ -662,6 +683,14 @@ class RoleVersion(models.Model):
     approval_comment = models.TextField(_("approval comment"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn"),
+        null=True,
+        blank=True,
+        help_text=_("An approval for a later day withdrawn before that day: this version never comes into force."),
+    )
+
+    objects = RoleVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "-number"]
@@ -675,6 +704,16 @@ class RoleVersion(models.Model):
     @property
     def is_published(self):
         return self.published_at is not None
+
+    @property
+    def is_scheduled(self):
+        """Approved for a day that has not come yet (and not withdrawn)."""
+        return (
+            self.is_published
+            and self.withdrawn_at is None
+            and self.effective_date is not None
+            and self.effective_date > timezone.localdate()
+        )
 
     def as_role(self, role, *, pay_scheme=None):
         """An unsaved Role showing this version's content in `role`'s place in today's organisation.

@@ -49,9 +49,11 @@ def role_list(request):
 def role_detail(request, slug):
     audience = Audience.of_request(request)
     role = RoleReader(audience).get(slug=slug)
-    live_number = None
+    live_number = scheduled = None
     if audience.see_drafts and role.shows_live_version:  # staff are told which version the public reads
         live_number = RoleVersion.objects.values_list("number", flat=True).get(pk=role.live_version_id)
+    if audience.see_drafts:  # and when an approved version comes into force
+        scheduled = workflow.scheduled_version(role)
     pay_form = pay_result = None
     if audience.see_pay and role.pay_scheme:
         submitted = any(key.startswith(f"{PayCalculatorForm.prefix}-") for key in request.GET)
@@ -63,6 +65,7 @@ def role_detail(request, slug):
         {
             "role": role,
             "live_number": live_number,
+            "scheduled": scheduled,
             "internal": audience.see_drafts,
             "see_pay": audience.see_pay,
             "pay_form": pay_form,
@@ -156,5 +159,6 @@ def role_history(request, slug):
             "comparison": comparison,
             "restore_form": restore_form,
             "live_number": by_id[role.live_version_id].number if role.live_version_id in by_id else None,
+            "scheduled": next((version for version in versions if version.is_scheduled), None),
         },
     )

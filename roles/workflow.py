@@ -3,14 +3,20 @@
 Statuses (Role.Status) and the moves between them:
 
     draft ──submit──▶ in review ──publish──▶ published
-      ▲                  │                      │
-      └──back to draft───┘    (an edit in the admin puts a published role back to draft)
-    draft, in review, published ──archive──▶ archived ──back to draft──▶ draft
+      ▲                  │    └──publish for a later day──▶ scheduled ──its day comes──▶ published
+      └──back to draft───┘    (an edit in the admin puts a published or scheduled role back to draft)
+    draft, in review, published, scheduled ──archive──▶ archived ──back to draft──▶ draft
 
 Submitting records the working copy as a new version; publishing approves the submitted version
 (or a new one, when the working copy changed after submission), records who approved it, when
-and from which date it applies, and makes it the role's live version. While a published role is
-edited or reviewed, the public keeps reading its live version. Archiving withdraws the role from
+and from which date it applies, and makes it the role's live version. Approved for a later day,
+the role is "scheduled": its working copy is that version, the public keeps reading the previous
+live version (none for a new role: not public yet), and on that day roles/dated.py
+(bring_versions_in_force, run by apply_due) makes it live without anyone running anything.
+Editing, archiving, restoring or sending a scheduled role back to draft withdraws that approval
+(the version stays in the history, marked withdrawn, and never comes into force): what was
+approved is no longer what the working copy says, so it needs approving again. While a
+published role is edited or reviewed, the public keeps reading its live version. Archiving withdraws the role from
 the public (it has no live version any more); back to draft does not bring it back, a new
 approval does. Restoring copies an earlier version's content into the working copy and records
 that as a new version: history is never rewritten.
@@ -42,8 +48,8 @@ Status = Role.Status
 # The statuses each move starts from.
 SUBMIT_FROM = {Status.DRAFT}
 PUBLISH_FROM = {Status.IN_REVIEW}
-ARCHIVE_FROM = {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}
-BACK_TO_DRAFT_FROM = {Status.IN_REVIEW, Status.ARCHIVED}
+ARCHIVE_FROM = {Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.SCHEDULED}
+BACK_TO_DRAFT_FROM = {Status.IN_REVIEW, Status.SCHEDULED, Status.ARCHIVED}
 # What a restore copies onto the role itself; the slug (its web address) stays.
 RESTORED_FIELDS = [
     *(name for name in SNAPSHOT_TEXT_FIELDS if name != "slug"),
@@ -118,6 +124,17 @@ def _approve(version, user, effective_date, comment=""):
     return version
 
 
+def _withdraw_scheduled(role):
+    """A scheduled role's approval for a later day never comes into force (the caller holds the lock)."""
+    if role.status == Status.SCHEDULED:
+        _pending(role).update(withdrawn_at=timezone.now())
+
+
+def _pending(role):
+    """The role's approved versions whose day has not come yet and that were not withdrawn."""
+    return role.versions.filter(published_at__isnull=False, withdrawn_at__isnull=True, effective_date__gt=dated.today())
+
+
 def record_import(role_id, user, comment):
     """An import created or changed this draft: a version keeps what the document said."""
     with transaction.atomic():
@@ -138,7 +155,8 @@ def submit_for_review(role_id, user, comment):
 
 
 def publish(role_id, user, effective_date=None, comment=""):
-    """An approver publishes the submitted version; the public reads it from now on.
+    """An approver publishes the submitted version; the public reads it from its effective date
+    (default today; a later day schedules it, see the module docstring).
 
     When the working copy changed after it was submitted, what is published is the working copy,
     recorded as a new version, so the live version is always exactly what the approver saw.
@@ -154,8 +172,15 @@ def publish(role_id, user, effective_date=None, comment=""):
             note = _("Changed after it was submitted for review")
             submitted = _record(role, RoleVersion.Kind.PUBLISHED, current, user, note)
         version = _approve(submitted, user, effective_date, comment)
-        reason = _("Published version %(n)d") % {"n": version.number}
-        _set_status(role, Status.PUBLISHED, user, reason, live_version=version)
+        if version.effective_date > dated.today():
+            reason = _("Version %(n)d approved, scheduled for %(day)s") % {
+                "n": version.number,
+                "day": version.effective_date.isoformat(),
+            }
+            _set_status(role, Status.SCHEDULED, user, reason)
+        else:
+            reason = _("Published version %(n)d") % {"n": version.number}
+            _set_status(role, Status.PUBLISHED, user, reason, live_version=version)
     return version
 
 
@@ -170,6 +195,7 @@ def archive(role_id, user, comment="", effective_date=None):
         role = _locked(role_id)
         _check_from(role, ARCHIVE_FROM, _("This role is already %(status)s."))
         reason = " ".join(filter(None, [_("Archived"), (comment or "").strip()]))
+        _withdraw_scheduled(role)
         if day <= dated.today():
             _set_status(role, Status.ARCHIVED, user, reason, clear_live=True)
         dated.record(role_id, {"archived": True}, day, user, reason)
@@ -188,6 +214,7 @@ def back_to_draft(role_id, user, comment=""):
             _("Only an archived role or one in review can go back to draft; this role is %(status)s."),
         )
         reason = " ".join(filter(None, [_("Back to draft"), (comment or "").strip()]))
+        _withdraw_scheduled(role)
         _set_status(role, Status.DRAFT, user, reason)
         dated.record(role_id, {"archived": False}, dated.today(), user, reason)
         dated.apply_due(also=[role_id])
@@ -228,19 +255,28 @@ def save_edit(role, reason, **items):
 
 
 def after_edit(role_id, user):
-    """After the working copy was saved: a published role whose content changed goes back to draft.
+    """After the working copy was saved: a published or scheduled role whose content changed goes
+    back to draft (a scheduled approval is withdrawn).
 
     Returns True when it did; the public keeps reading the live version until the next approval.
     """
     with transaction.atomic():
         role = _locked(role_id)
-        if role.status != Status.PUBLISHED:
+        if role.status not in (Status.PUBLISHED, Status.SCHEDULED):
             return False
-        live = role.live_version
-        if live is not None and same_content(live.snapshot, _working_copy(role_id)):
+        approved = role.live_version if role.status == Status.PUBLISHED else scheduled_version(role)
+        if approved is not None and same_content(approved.snapshot, _working_copy(role_id)):
             return False
+        _withdraw_scheduled(role)
         _set_status(role, Status.DRAFT, user, _("Edited after publication: back to draft"))
     return True
+
+
+def scheduled_version(role):
+    """The version a scheduled role's approval brings into force on a later day, or None."""
+    if role.status != Status.SCHEDULED:
+        return None
+    return _pending(role).order_by("-number").first()
 
 
 def publish_loaded(role, effective_date=None, comment=""):
@@ -318,5 +354,6 @@ def restore(role_id, number, user, comment):
         dated.record(role.pk, {"dotted": [boss.pk for boss in dotted]}, dated.today(), user, reason)
         dated.apply_due(also=[role.pk])
         version = _record(role, RoleVersion.Kind.RESTORED, _working_copy(role.pk), user, comment, source)
+        _withdraw_scheduled(role)
         _set_status(role, Status.DRAFT, user, reason)
     return version
