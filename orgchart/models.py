@@ -96,3 +96,74 @@ class HandbookExport(models.Model):
     @property
     def finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Plan(models.Model):
+    """A reorganisation plan (调整方案): changes to the organisation of `base_date`, kept apart from the live
+    organisation until an approver approves them with an effective date (orgchart/plans.py)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for approval")
+        APPROVED = "approved", _("approved")
+
+    name = models.CharField(_("name"), max_length=100)
+    base_date = models.DateField(_("organisation of"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    comment = models.TextField(_("approver's comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True)
+    effective_date = models.DateField(_("effective date"), null=True)
+    # The number the next change of this plan gets: numbers are never reused, so "the role added by change 3"
+    # (role id -3) keeps meaning the same role while other changes are removed.
+    next_number = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reorganisation plan")
+        verbose_name_plural = _("reorganisation plans")
+
+    def __str__(self):
+        return self.name
+
+
+class PlanChange(models.Model):
+    """One change of a plan, in the plan's order (`number`); what it sets is in `value` (orgchart/planning.py).
+
+    Role ids are plain numbers, not keys: a plan outlives the roles it names (approval reports them as
+    conflicts), and a role the plan adds is named by minus the number of the change that adds it.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("add a role")
+        MOVE = "move", _("move")
+        RENAME = "rename", _("rename")
+        DEPARTMENT = "department", _("change department")
+        GRADE = "grade", _("change grade")
+        HEADCOUNT = "headcount", _("change headcount")
+        MERGE = "merge", _("merge into another role")
+        ARCHIVE = "archive", _("archive")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="changes")
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    role_id = models.IntegerField(_("role"), null=True)
+    role_title = models.CharField(_("title of the role"), max_length=100, blank=True)  # names it once it is gone
+    value = models.JSONField(_("value"), default=dict)
+    before = models.JSONField(_("before"), default=dict)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_change_number")]
+
+    def __str__(self):
+        return f"{self.plan_id} #{self.number} {self.kind}"

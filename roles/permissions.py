@@ -21,6 +21,11 @@ def can_publish(user):
     return user.is_authenticated and user.has_perm("roles.publish_role")
 
 
+def can_see_plans(user):
+    """Reorganisation plans (调整方案) are for HR, who make them, and approvers, who decide them."""
+    return can_edit(user) or can_publish(user)
+
+
 def can_see_pay(user):
     """Pay schemes, amounts and KPI weights are internal."""
     return user.is_authenticated and user.has_perm("roles.view_payscheme")
