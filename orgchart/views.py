@@ -1,5 +1,6 @@
 """The org chart page, its data, and the vacancy list."""
 
+import datetime
 import json
 from urllib.parse import urlencode
 
@@ -8,12 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from roles import changes_list, dated, permissions
+from roles import changes_list, dated, paycost, permissions, timeline
 from roles.exports import excel
 from roles.exports.text import safe_filename
 from roles.models import Department, RoleChange
-from roles.reading import Audience, RoleReader
+from roles.reading import Audience, RoleReader, requested_day
 from shopconfig.downloads import download
 
 from .chartfile.scene import card_labels
@@ -57,30 +59,151 @@ def chart_labels():
         "foundFirst": _("{count} roles found, showing the first {shown}"),
         "noMatch": _("No matching roles"),
         "summary": _("{roles} roles · headcount {headcount} · filled {filled} · vacant {vacant}"),
+        "marks": comparison_marks(),
+        "fields": {kind: str(label) for kind, label in RoleChange.Kind.choices},
+        "changedFields": _("Changed since {day}: {fields}"),
+    }
+
+
+def cost_labels():
+    """The words of a card's cost line, sent only to readers who may see pay."""
+    return {"cost": _("Monthly cost ¥{amount}"), "costUnknown": _("{count} without a known cost")}
+
+
+def comparison_marks():
+    """The words of the comparison's marks (timeline.MARKS) on cards, in the legend and the summary."""
+    return {
+        "added": pgettext("chart comparison", "added"),
+        "removed": pgettext("chart comparison", "removed"),
+        "moved": pgettext("chart comparison", "moved"),
+        "changed": pgettext("chart comparison", "changed"),
     }
 
 
 def chart(request):
-    reader, roles, root = chart_roles(request)
-    data = chart_data(reader, roles)
+    """The chart page: the organisation of a day, compared with another when asked, with pay costs for pay readers."""
+    reader, root, data, comparison, costs = chart_page_data(request)
     context = {
         "data": data,
         "data_json": mark_safe(html_safe_json(data)),
-        "labels_json": mark_safe(html_safe_json(chart_labels())),
+        "labels_json": mark_safe(html_safe_json(chart_labels() | (cost_labels() if costs else {}))),
         "root": root,
         "focus": request.GET.get("focus", ""),
         "reader": reader,
         "today": dated.today(),
         "file_query": query_string(("root", root and root.slug), ("as_of", reader.asked)),
+        "comparison": comparison,
+        "marks": comparison_marks(),
+        "costs": costs,
     }
     return render(request, "orgchart/chart.html", context)
 
 
 def chart_json(request):
-    reader, roles, _root = chart_roles(request)
-    response = HttpResponse(html_safe_json(chart_data(reader, roles)), content_type="application/json")
+    """The chart's data (with the comparison and the costs the reader may see) for scripts."""
+    data = chart_page_data(request)[2]
+    response = HttpResponse(html_safe_json(data), content_type="application/json")
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def chart_page_data(request):
+    """(reader, root, data, comparison, costs) of the chart page and its data.json: `data` carries
+    the marks of ?compare= and the subtree costs; comparison and costs are the page's summaries (or None)."""
+    reader, roles, root = chart_roles(request)
+    data = chart_data(reader, roles)
+    comparison = compare_days(request, reader, root, data)
+    costs = add_costs(reader, roles, data)
+    return reader, root, data, comparison, costs
+
+
+# ----------------------------------------------------------------------------- two days compared
+
+
+def day_states(data):
+    """The chart data's roles as timeline.compare reads them: superior, title, department, grade,
+    headcount and dotted lines by role id."""
+    at = {name: i for i, name in enumerate(data["columns"])}
+    dotted = {}
+    for subordinate, boss in data["dotted"]:
+        dotted.setdefault(subordinate, []).append(boss)
+    return {
+        row[at["id"]]: {
+            "parent": row[at["parentId"]],
+            "title": row[at["title"]],
+            "department": row[at["department"]],
+            "grade": row[at["grade"]],
+            "headcount": row[at["headcount"]],
+            "dotted": dotted.get(row[at["id"]], []),
+        }
+        for row in data["rows"]
+    }
+
+
+def compare_days(request, reader, root, data):
+    """With ?compare=<day>: marks what differs in `data` from that day (read by the same audience,
+    so its visibility rules apply to both days), adds the roles removed since as ghosts where they
+    were, and returns the page's summary; None without ?compare= (BadParameter when it is no date)."""
+    asked = requested_day(request.GET, "compare")
+    if asked is None:
+        return None
+    other = RoleReader(reader.audience, as_of=asked)
+    roles = other.roles()
+    then = chart_data(other, roles if root is None else other.branch(roles, root))
+    differences = timeline.compare(day_states(then), day_states(data))
+    compared_day = other.as_of or dated.today()
+    removed = {role_id for role_id, difference in differences.items() if difference.mark == "removed"}
+    data["departments"] = then["departments"] | data["departments"]  # a removed role's department too
+    data["grades"] = then["grades"] | data["grades"]
+    data["compare"] = {
+        "day": compared_day.isoformat(),
+        "marks": {str(role_id): [d.mark, list(d.fields)] for role_id, d in differences.items()},
+        # In the day's tree order, so a removed superior comes before the removed roles under it.
+        "ghosts": [row for row in then["rows"] if row[0] in removed],
+    }
+    marks = comparison_marks()
+    summary = {
+        "day": compared_day,
+        "asked": asked,
+        "before_history": other.before_history,
+        "counts": [(mark, marks[mark], count) for mark, count in timeline.tally(differences).items()],
+    }
+    shown_day = reader.as_of or dated.today()
+    if permissions.can_see_internal(request.user) and shown_day != compared_day:
+        first, last = sorted((shown_day, compared_day))
+        summary["changes_query"] = query_string(("from", first + datetime.timedelta(days=1)), ("to", last))
+    return summary
+
+
+# ----------------------------------------------------------------------------- pay cost
+
+
+def add_costs(reader, roles, data):
+    """For readers who may see pay (never others): each role's subtree monthly cost in `data`
+    (roles.paycost, with the day's headcounts) and the page's department totals; None for others."""
+    if not reader.audience.see_pay:
+        return None
+    at = {name: i for i, name in enumerate(data["columns"])}
+    rows = data["rows"]
+    costs = paycost.monthly_costs(roles, {row[at["id"]]: row[at["headcount"]] for row in rows})
+    parent_of = {row[at["id"]]: row[at["parentId"]] for row in rows}
+    department_of = {row[at["id"]]: row[at["department"]] for row in rows}
+    found = paycost.totals({row[at["id"]]: costs.get(row[at["id"]]) for row in rows}, parent_of, department_of)
+    data["cost"] = {str(role_id): cost_figures(total) for role_id, total in found.subtree.items()}
+    departments = [
+        {"name": data["departments"][str(dept)]["name"], **cost_figures(total)}
+        for dept, total in sorted(found.department.items(), key=lambda item: -item[1].amount)
+    ]
+    whole = paycost.Total()
+    for row in rows:
+        whole = whole.add(costs.get(row[at["id"]]))
+    unknown = [row[at["title"]] for row in rows if costs.get(row[at["id"]]) is None]
+    return {"departments": departments, "unknown_roles": unknown, **cost_figures(whole)}
+
+
+def cost_figures(total):
+    """A paycost.Total as shown: the amount in yuan with thousands separators and how many roles have no cost known."""
+    return {"amount": f"{total.amount:,.2f}", "unknown": total.unknown, "roles": total.roles}
 
 
 def vacancies(request):

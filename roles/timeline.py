@@ -195,3 +195,46 @@ def value_text(kind, value, names):
     if kind == "archived":
         return names["yes"] if value else names["no"]
     return str(value)
+
+
+# ----------------------------------------------------------------------------- two days compared
+
+# What a role's card shows of a change between two days: another superior is a move; these others a change.
+COMPARED = ("parent", "title", "department", "grade", "headcount", "dotted")
+MARKS = ("added", "removed", "moved", "changed")
+
+
+class Difference(NamedTuple):
+    """How one role differs from one day to another: its mark (one of MARKS) and the fields that changed."""
+
+    mark: str
+    fields: tuple = ()
+
+
+def compare(before, after):
+    """Role id -> Difference of the roles that differ from `before` to `after` (role id -> state with
+    the COMPARED fields; dotted lines in any order). Roles alike on both days are left out."""
+    out = {}
+    for role_id in before.keys() | after.keys():
+        if role_id not in before:
+            out[role_id] = Difference("added")
+        elif role_id not in after:
+            out[role_id] = Difference("removed")
+        else:
+            old, new = before[role_id], after[role_id]
+            fields = tuple(
+                name
+                for name in COMPARED
+                if (set(old[name]) != set(new[name]) if name == "dotted" else old[name] != new[name])
+            )
+            if fields:
+                out[role_id] = Difference("moved" if "parent" in fields else "changed", fields)
+    return out
+
+
+def tally(differences):
+    """How many roles carry each mark, in MARKS order (a mark no role carries counts 0)."""
+    counts = dict.fromkeys(MARKS, 0)
+    for difference in differences.values():
+        counts[difference.mark] += 1
+    return counts

@@ -85,7 +85,12 @@
   // department and grade tables; unpack them into the objects drawn below.
   var col = {};
   (raw.columns || []).forEach(function (name, i) { col[name] = i; });
-  (raw.rows || []).forEach(function (r) {
+  // ?compare=: the server's marks by role id ([mark, changed fields]) and the rows of roles
+  // removed since that day ("ghosts", drawn faded where they were); ?cost for pay readers only.
+  var comparison = raw.compare || null;
+  var marks = comparison ? comparison.marks : {};
+  var costs = raw.cost || null;
+  function addNode(r, ghost) {
     var dept = raw.departments[r[col.department]] || {};
     var headcount = r[col.headcount];
     var filled = r[col.filled];
@@ -101,13 +106,19 @@
       headcount: headcount,
       filled: filled,
       vacant: Math.max(headcount - filled, 0),
-      overstaffed: filled > headcount,
-      draft: r[col.draft]
+      overstaffed: !ghost && filled > headcount,
+      draft: r[col.draft],
+      ghost: ghost,
+      mark: ghost ? "removed" : (marks[r[col.id]] || [])[0] || "",
+      changed: ghost ? [] : (marks[r[col.id]] || [])[1] || [],
+      cost: costs && !ghost ? costs[r[col.id]] : null
     };
     byId.set(node.id, node);
-    bySlug.set(node.slug, node);
+    if (!ghost) bySlug.set(node.slug, node); // a removed role is not where search or ?focus= lead
     nodes.push(node);
-  });
+  }
+  (raw.rows || []).forEach(function (r) { addNode(r, false); });
+  if (comparison) comparison.ghosts.forEach(function (r) { addNode(r, true); });
   nodes.forEach(function (node) {
     if (node._virtual) return;
     var parent = node.parentId && byId.get(node.parentId);
@@ -128,6 +139,7 @@
     connections.push({ from: from.id, to: to.id });
   });
   var realNodes = nodes.slice(1);
+  var shownNodes = realNodes.filter(function (n) { return !n.ghost; }); // the day's organisation
 
   function ancestors(node) {
     var chain = [];
@@ -150,12 +162,27 @@
   var TOUCH_UI = Boolean(window.matchMedia && window.matchMedia("(any-pointer: coarse)").matches);
   var CHART_FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
   var CARD_W = geometry.cardWidth;
-  var CARD_H = geometry.cardHeight;
+  var COST_LINE = 20; // px: the subtree's monthly cost, a line of its own on pay readers' cards
+  var CARD_H = geometry.cardHeight + (costs ? COST_LINE : 0);
 
   function tooltip(n) {
     var lines = [n.title, [n.department, n.grade].filter(Boolean).join(" · ")];
     if (n._dotted.length) lines.push(labels.dottedLine + ": " + n._dotted.join(" / "));
+    if (n.mark) lines.push(labels.marks[n.mark]);
+    if (n.changed.length) lines.push(changedText(n));
     return lines.join("\n");
+  }
+
+  function changedText(n) {
+    var fields = n.changed.map(function (name) { return labels.fields[name] || name; }).join("、");
+    return format(labels.changedFields, { day: comparison.day, fields: fields });
+  }
+
+  function costLine(n) {
+    if (!n.cost) return "";
+    return html`<span class="oc-cost">${format(labels.cost, { amount: n.cost.amount })}` +
+      (n.cost.unknown ? html` · <span class="oc-cost-unknown">${format(labels.costUnknown, { count: n.cost.unknown })}</span>` : "") +
+      html`</span>`;
   }
 
   function cardContent(d) {
@@ -166,7 +193,9 @@
     if (n.overstaffed) classes.push("is-overstaffed");
     if (n._highlighted) classes.push("is-highlighted");
     else if (n._upToTheRootHighlighted) classes.push("is-path");
+    if (n.mark) classes.push("is-" + n.mark);
     var badges = [
+      n.mark ? html`<span class="oc-badge oc-badge-${n.mark}">${labels.marks[n.mark]}</span>` : "",
       n.draft ? html`<span class="oc-badge oc-badge-draft">${labels.draft}</span>` : "",
       n.overstaffed ? html`<span class="oc-badge oc-badge-over">${labels.overstaffed}</span>` : "",
       n._dotted.length ? html`<span class="oc-badge oc-badge-dotted">${labels.dottedLine}</span>` : "",
@@ -174,13 +203,16 @@
     // Kept to a few elements per card: the cost of "expand all" at 2,000 roles is mostly DOM.
     // On a touch screen a second link, the way to the job description when a tap opens the
     // reports; out of the tab order, the card itself being the keyboard's link.
-    return html`<a class="${classes.join(" ")}" href="${safeUrl(n.url)}" title="${tooltip(n)}" data-slug="${n.slug}">` +
-      html`<span class="oc-title">${n.title}</span><span class="oc-badges">${badges}</span>` +
-      html`<span class="oc-meta">${[n.department, n.grade].filter(Boolean).join(" · ")}</span>` +
+    if (costs) classes.push("has-cost");
+    var body = html`<span class="oc-title">${n.title}</span><span class="oc-badges">${badges}</span>` +
+      html`<span class="oc-meta">${[n.department, n.grade].filter(Boolean).join(" · ")}</span>` + costLine(n) +
       html`<span class="oc-stats"><span><b>${n.headcount}</b> ${labels.headcount}</span>` +
       html`<span class="oc-filled"><b>${n.filled}</b> ${labels.filled}</span>` +
-      html`<span class="oc-vacant${n.vacant ? " has-vacancy" : ""}"><b>${n.vacant}</b> ${labels.vacant}</span></span></a>` +
-      (TOUCH_UI ? openLink(n) : "");
+      html`<span class="oc-vacant${n.vacant ? " has-vacancy" : ""}"><b>${n.vacant}</b> ${labels.vacant}</span></span>`;
+    // A removed role is no longer in this day's organisation: a faded card, not a link.
+    if (n.ghost) return html`<div class="${classes.join(" ")}" title="${tooltip(n)}" data-ghost="${n.slug}">` + body + "</div>";
+    return html`<a class="${classes.join(" ")}" href="${safeUrl(n.url)}" title="${tooltip(n)}" data-slug="${n.slug}">` +
+      body + "</a>" + (TOUCH_UI ? openLink(n) : "");
   }
 
   function openLink(n) {
@@ -205,7 +237,8 @@
     var g = d3.select(this);
     g.classed("is-virtual", Boolean(n._virtual))
       .attr("data-id", n._virtual ? null : n.id)
-      .attr("data-slug", n._virtual ? null : n.slug);
+      .attr("data-slug", n._virtual || n.ghost ? null : n.slug)
+      .attr("data-mark", n.mark || null);
     g.select(".node-rect").attr("stroke", "none").attr("fill", "none");
     var card = this.querySelector(".oc-card");
     if (card) card.style.setProperty("--oc-dept", safeColor(n.color)); // CSSOM: no inline style markup
@@ -483,7 +516,8 @@
       var n = bySlug.get(li.dataset.slug);
       var meta = li.querySelector(":scope > .meta");
       if (!n || !meta) return;
-      [[n.draft, "oc-badge oc-badge-draft", labels.draft],
+      [[n.mark, "oc-badge oc-badge-" + n.mark, n.mark && labels.marks[n.mark] + (n.changed.length ? ": " + changedText(n) : "")],
+       [n.draft, "oc-badge oc-badge-draft", labels.draft],
        [n.overstaffed, "oc-badge oc-badge-over", labels.overstaffed],
        [n._dotted.length, "oc-badge oc-badge-dotted", labels.dottedLine + ": " + n._dotted.join(" / ")]].forEach(function (b) {
         if (!b[0]) return;
@@ -611,7 +645,7 @@
     var q = String(query || "").trim().toLocaleLowerCase();
     if (!q) return [];
     var scored = [];
-    realNodes.forEach(function (n) {
+    shownNodes.forEach(function (n) {
       var at = n._search.indexOf(q);
       if (at < 0) return;
       var title = n.title.toLocaleLowerCase();
@@ -764,8 +798,8 @@
   function drawSummary() {
     var el = document.getElementById("orgchart-summary");
     if (!el) return;
-    var sum = { roles: realNodes.length, headcount: 0, filled: 0, vacant: 0 };
-    realNodes.forEach(function (n) { sum.headcount += n.headcount; sum.filled += n.filled; sum.vacant += n.vacant; });
+    var sum = { roles: shownNodes.length, headcount: 0, filled: 0, vacant: 0 };
+    shownNodes.forEach(function (n) { sum.headcount += n.headcount; sum.filled += n.filled; sum.vacant += n.vacant; });
     el.textContent = format(labels.summary, sum);
     el.hidden = false;
   }
