@@ -27,13 +27,13 @@ past day's job descriptions is not written yet. "Inside a reorganisation plan" i
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from . import dated, permissions, timeline
-from .models import PayScheme, Role, RolePeriod, RoleVersion, live_version_shown_q, sendable
+from .models import Department, Grade, PayScheme, Role, RolePeriod, RoleVersion, live_version_shown_q, sendable
 from .treecheck import nearest_visible_ancestors
 
 # ----------------------------------------------------------------------------- who reads
@@ -269,6 +269,32 @@ class RoleReader:
             roles = roles.select_related("pay_scheme").prefetch_related("pay_scheme__tiers")
         return roles
 
+    def in_place(self, roles, department="", grade=""):
+        """`roles` narrowed to a department (with its teams) and a grade, by code, as they stood on
+        the day read (today: RoleQuerySet.in_department / of_grade)."""
+        if self.as_of is None:
+            return roles.in_department(department).of_grade(grade)
+        if not (department or grade):
+            return roles
+        if not sendable(department + grade):
+            return roles.none()
+        places = _periods_on(self.as_of)
+        if department:
+            places = places.filter(Q(department__code=department) | Q(department__parent__code=department))
+        if grade:
+            places = places.filter(grade__code=grade)
+        return roles.filter(pk__in=places.values("role_id"))
+
+    def by_department(self, roles):
+        """`roles` in the catalogue's order: by department, then in tree order (the department of the day read)."""
+        if self.as_of is None:
+            return roles.order_by("department__order", "department__name", "tree_id", "lft")
+        place = _periods_on(self.as_of).filter(role=OuterRef("pk"))
+        return roles.annotate(
+            day_department_order=Subquery(place.values("department__order")[:1]),
+            day_department_name=Subquery(place.values("department__name")[:1]),
+        ).order_by("day_department_order", "day_department_name", "tree_id", "lft")
+
     def search(self, roles, query):
         """`roles` narrowed to those matching every word of `query` in the text this reader reads."""
         words = query.split()
@@ -277,6 +303,13 @@ class RoleReader:
         if not sendable(query):
             return roles.none()
         matching = Role.objects.filter(search_q(words)).values("pk")
+        if (
+            self.as_of is not None
+        ):  # the version in force that day; a role not approved by then (staff), its working copy
+            in_force = RoleVersion.objects.latest_in_force(self.as_of).values_list("role_id", "snapshot")
+            hits = {role_id for role_id, snapshot in in_force if snapshot_matches(snapshot, words)}
+            unapproved = matching.exclude(pk__in=_approved_by(self.as_of))
+            return roles.filter(Q(pk__in=hits) | Q(pk__in=unapproved))
         if not self.swaps:
             return roles.filter(pk__in=matching)
         # A role read in its live version is found by that version's words, not the working copy's.
@@ -308,6 +341,8 @@ class RoleReader:
         roles = list(roles)
         if not roles:
             return roles
+        if self.as_of is not None:
+            return self._load_on(roles, subordinates=not superior_only)
         subordinates = not superior_only
         rows = self._tree_rows(roles, whole_line=subordinates)
         placed = nearest_visible_ancestors(sorted(rows.values(), key=lambda row: (row[1], row[2])))
@@ -344,6 +379,59 @@ class RoleReader:
                 role.subordinates = [links[i] for i in below.get(role.pk, [])]
             if dotted[role.pk] is not None:
                 role.dotted_superiors = [self._link(_row(boss), versions) for boss in dotted[role.pk]]
+            shown.append(role)
+        return shown
+
+    def _load_on(self, roles, subordinates):
+        """load() for a past or future day: what each job description said then (the version in
+        force at the end of the day; staff see the working copy of a role not approved by then)
+        in that day's place (superior, title, department, grade, headcount, dotted lines from the
+        day's periods). Fixed queries: the day's periods, the visible roles, the versions in
+        force, departments, grades (and pay schemes for pay readers)."""
+        rows = _periods_on(self.as_of).values_list(*DAY_PLACE_COLUMNS, "role__tree_id", "role__lft")
+        periods, order = {}, {}  # role id -> its DayPlace; -> today's position (siblings keep today's order)
+        for row in rows:
+            periods[row[0]], order[row[0]] = DayPlace(*row[:-2]), row[-2:]
+        visible = set(self.roles().values_list("pk", flat=True))
+        numbered = timeline.nested_rows({i: {"parent": place.superior} for i, place in periods.items()}, order)
+        numbers = {row[0]: row for row in numbered}
+        placed = nearest_visible_ancestors(sorted((row for row in numbered if row[0] in visible), key=_tree_order))
+        levels = nearest_visible_ancestors(sorted(numbered, key=_tree_order))
+        below = {}  # role id -> ids of the visible roles whose nearest visible superior it is
+        for role_id, (above, _depth) in placed.items():
+            if above is not None:
+                below.setdefault(above[0], []).append(role_id)
+        within = nearest_visible_ancestors(sorted((numbers[r.pk] for r in roles), key=_tree_order))
+        versions = RoleVersion.objects.filter(role_id__in=[r.pk for r in roles]).latest_in_force(self.as_of)
+        versions = {version.role_id: version for version in versions}
+        schemes = self._schemes({version.snapshot["pay_scheme"] for version in versions.values()})
+        departments = Department.objects.select_related("parent").in_bulk()
+        grades = Grade.objects.in_bulk()
+
+        def link(role_id):
+            return RoleLink(role_id, periods[role_id].slug, periods[role_id].title)
+
+        shown = []
+        for role in roles:
+            place = periods[role.pk]
+            version = versions.get(role.pk)
+            if version is not None:
+                role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
+            role.parent_id, role.title, role.headcount = place.superior, place.title, place.headcount
+            role.department, role.grade = departments[place.department], grades[place.grade]
+            role.level = levels[role.pk][1]
+            line, above = [], placed[role.pk][0]
+            while above is not None:
+                line.append(link(above[0]))
+                above = placed[above[0]][0]
+            line.reverse()
+            role.superior = line[-1] if line else None
+            role.depth = within[role.pk][1]
+            if subordinates:
+                role.reporting_line = line
+                role.subordinates = [link(i) for i in below.get(role.pk, [])]
+            if _prefetched(role, "dotted_line_superiors") is not None:
+                role.dotted_superiors = [link(i) for i in place.dotted if i in visible]
             shown.append(role)
         return shown
 
@@ -443,10 +531,13 @@ class RoleReader:
         """Today's pay schemes of the codes the shown versions name (for readers who see pay)."""
         if not self.audience.see_pay:
             return {}
-        codes = {
-            versions[r.live_version_id].snapshot["pay_scheme"] for r in roles if self.swaps and r.shows_live_version
-        }
-        codes.discard(None)
+        return self._schemes(
+            {versions[r.live_version_id].snapshot["pay_scheme"] for r in roles if self.swaps and r.shows_live_version}
+        )
+
+    def _schemes(self, codes):
+        """Today's pay schemes of these codes, by code, with their tiers (for readers who see pay)."""
+        codes = set(codes) - {None} if self.audience.see_pay else set()
         return {s.code: s for s in PayScheme.objects.filter(code__in=codes).prefetch_related("tiers")} if codes else {}
 
     def _link(self, row, versions):
@@ -473,7 +564,37 @@ def _periods_on(day):
 
 def _approved_by(day):
     """Ids of roles with a job description approved and in force by `day` (a subquery)."""
-    return RoleVersion.objects.filter(published_at__isnull=False, effective_date__lte=day).values("role_id")
+    return RoleVersion.objects.in_force(day).values("role_id")
+
+
+DAY_PLACE_COLUMNS = (
+    "role_id",
+    "superior_id",
+    "role__slug",
+    "title",
+    "department_id",
+    "grade_id",
+    "headcount",
+    "dotted",
+)
+
+
+@dataclass(frozen=True)
+class DayPlace:
+    """A role's place in the organisation on one day, as its period records it."""
+
+    role_id: int
+    superior: int | None
+    slug: str
+    title: str
+    department: int
+    grade: int
+    headcount: int
+    dotted: list
+
+
+def _tree_order(row):
+    return (row[1], row[2])
 
 
 def _row(role):

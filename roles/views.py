@@ -10,23 +10,31 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import permissions, workflow
+from . import dated, permissions, workflow
 from . import versions as versions_diff
 from .forms import PayCalculatorForm, RestoreForm
 from .models import Department, Grade, PayScheme, Role, RoleVersion
-from .reading import Audience, RoleReader
+from .reading import RoleReader
 
 ROLES_PER_PAGE = 100
 
 
+def day_context(reader):
+    """What a page needs to say which day it shows and to carry ?as_of= into its links."""
+    return {
+        "reader": reader,
+        "today": dated.today(),
+        "day_query": urlencode({"as_of": reader.asked.isoformat()}) if reader.asked else "",
+    }
+
+
 def role_list(request):
-    audience = Audience.of_request(request)
-    reader = RoleReader(audience)
+    reader = RoleReader.of_request(request)
+    audience = reader.audience
     query = request.GET.get("q", "").strip()
     department = request.GET.get("department", "")
     grade = request.GET.get("grade", "")
-    roles = reader.search(reader.cards(), query).in_department(department).of_grade(grade)
-    roles = roles.order_by("department__order", "department__name", "tree_id", "lft")
+    roles = reader.by_department(reader.in_place(reader.search(reader.cards(), query), department, grade))
     page = Paginator(roles, ROLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -42,17 +50,20 @@ def role_list(request):
             "selected_grade": grade,
             "internal": audience.see_drafts,
             "show_pay_range": audience.see_pay_range,
+            **day_context(reader),
         },
     )
 
 
 def role_detail(request, slug):
-    audience = Audience.of_request(request)
-    role = RoleReader(audience).get(slug=slug)
+    reader = RoleReader.of_request(request)
+    audience = reader.audience
+    role = reader.get(slug=slug)
     live_number = scheduled = None
-    if audience.see_drafts and role.shows_live_version:  # staff are told which version the public reads
+    present = reader.as_of is None  # notes about what the public reads today
+    if present and audience.see_drafts and role.shows_live_version:  # staff are told which version the public reads
         live_number = RoleVersion.objects.values_list("number", flat=True).get(pk=role.live_version_id)
-    if audience.see_drafts:  # and when an approved version comes into force
+    if present and audience.see_drafts:  # and when an approved version comes into force
         scheduled = workflow.scheduled_version(role)
     pay_form = pay_result = None
     if audience.see_pay and role.pay_scheme:
@@ -71,6 +82,7 @@ def role_detail(request, slug):
             "pay_form": pay_form,
             "pay_result": pay_result,
             "show_pay_range": audience.see_pay_range,
+            **day_context(reader),
         },
     )
 

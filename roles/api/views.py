@@ -74,6 +74,23 @@ def money(value):
     return f"{value:.2f}"
 
 
+def day_parameter(name, description):
+    """A query parameter holding a day, with the range the server accepts (1900–2100) in its pattern."""
+    return OpenApiParameter(
+        name, datetime.date, pattern=timeline.DAY_PATTERN, allow_blank=False, description=description
+    )
+
+
+ROLES_AS_OF = day_parameter(
+    "as_of",
+    gettext_lazy(
+        "The job descriptions as in force at the end of this day (YYYY-MM-DD, 1900-01-01 to 2100-12-31): the "
+        "approved version of that day in that day's place in the organisation; default today. Readers who may "
+        "not see drafts get today's for a later day."
+    ),
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("List roles"),
@@ -86,11 +103,14 @@ def money(value):
             OpenApiParameter(
                 "status", str, enum=Role.Status.values, description=gettext_lazy("Review status, e.g. published.")
             ),
+            ROLES_AS_OF,
         ],
         examples=examples.ROLE_LIST,
     ),
     retrieve=extend_schema(
-        summary=gettext_lazy("One job description, with duties, requirements and KPIs"), examples=examples.ROLE_DETAIL
+        summary=gettext_lazy("One job description, with duties, requirements and KPIs"),
+        parameters=[ROLES_AS_OF],
+        examples=examples.ROLE_DETAIL,
     ),
     create=extend_schema(summary=gettext_lazy("Create a role (HR)"), examples=examples.ROLE_CREATE),
     update=extend_schema(
@@ -131,7 +151,14 @@ class RoleViewSet(viewsets.ModelViewSet):
         return s.RoleDetailSerializer
 
     def reader(self):
-        return RoleReader(Audience.of_request(self.request))
+        """The request's reader, made once: list and retrieve read the day of ?as_of= (BadParameter, a
+        400, when it is no date); writes answer with today's view."""
+        if getattr(self, "_reader", None) is None:
+            if self.action in ("list", "retrieve"):
+                self._reader = RoleReader.of_request(self.request)
+            else:
+                self._reader = RoleReader(Audience.of_request(self.request))
+        return self._reader
 
     def get_queryset(self):
         reader = self.reader()
@@ -144,7 +171,7 @@ class RoleViewSet(viewsets.ModelViewSet):
     def filter_list(self, reader, roles):
         params = self.request.query_params
         roles = reader.search(roles, params.get("q", ""))
-        roles = roles.in_department(params.get("department")).of_grade(params.get("grade"))
+        roles = reader.in_place(roles, params.get("department", ""), params.get("grade", ""))
         if "status" in params:
             role_status = params["status"]
             if role_status not in Role.Status.values:
@@ -330,13 +357,6 @@ class PaySchemeViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     queryset = PayScheme.objects.prefetch_related("tiers")
     serializer_class = s.PaySchemeSerializer
     permission_classes = [CanSeePay, CatalogueAccess]
-
-
-def day_parameter(name, description):
-    """A query parameter holding a day, with the range the server accepts (1900–2100) in its pattern."""
-    return OpenApiParameter(
-        name, datetime.date, pattern=timeline.DAY_PATTERN, allow_blank=False, description=description
-    )
 
 
 AS_OF = day_parameter(

@@ -22,11 +22,13 @@ from .pdfengine import PDF_CONTENT_TYPE, PdfError, page_styles, render_pdf, safe
 ADMIN_MAX_ROLES = 60
 
 
-def jd_context(roles, audience, *, shop, title, bookmark_offset=1):
-    """Template context shared by one role's PDF, the admin's selection and the handbook."""
+def jd_context(roles, audience, *, shop, title, bookmark_offset=1, as_of=None):
+    """Template context shared by one role's PDF, the admin's selection and the handbook; `as_of`:
+    the day they are read on when it is not today (RoleReader.as_of)."""
     language = get_language() or settings.LANGUAGE_CODE
     return {
         "roles": roles,
+        "as_of": as_of,
         "in_document": {role.slug for role in roles} if len(roles) > 1 else set(),
         "bookmark_offset": bookmark_offset,
         "see_pay": audience.see_pay,
@@ -39,9 +41,9 @@ def jd_context(roles, audience, *, shop, title, bookmark_offset=1):
     }
 
 
-def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None):
+def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None, as_of=None):
     """One PDF with a job description per role (loaded by roles.reading), each starting on a new page."""
-    context = jd_context(roles, audience, shop=shop, title=title)
+    context = jd_context(roles, audience, shop=shop, title=title, as_of=as_of)
     return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher).content
 
 
@@ -53,14 +55,16 @@ def pdf_error_response(request, error):
 
 
 def role_pdf(request, slug):
-    """/roles/<slug>.pdf: the job description as the reader may see it (pay only for those allowed)."""
-    audience = Audience.of_request(request)
-    role = RoleReader(audience).get(slug=slug)
+    """/roles/<slug>.pdf[?as_of=]: the job description as the reader may see it (pay only for those allowed)."""
+    reader = RoleReader.of_request(request)
+    role = reader.get(slug=slug)
+    title = f"{role.title} · {_('job description')}"
     try:
-        content = render_roles_pdf([role], audience, shop=request.shop, title=f"{role.title} · {_('job description')}")
+        content = render_roles_pdf([role], reader.audience, shop=request.shop, title=title, as_of=reader.as_of)
     except PdfError as error:
         return pdf_error_response(request, error)
-    response = download(content, safe_filename(role.title, _("job description")), PDF_CONTENT_TYPE)
+    name = safe_filename(role.title, _("job description"), reader.as_of and reader.as_of.isoformat())
+    response = download(content, name, PDF_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-cache"
     return response
 

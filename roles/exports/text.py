@@ -90,3 +90,8 @@ def titles(roles):
 
 def names(items):
     return "、".join(item.name for item in items)
+
+
+def as_of_text(day):
+    """The line a document carries when it shows a day other than today (the PDF's template says the same)."""
+    return _("As in force at the end of %(day)s") % {"day": day.isoformat()}

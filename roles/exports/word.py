@@ -20,9 +20,10 @@ from shopconfig.downloads import download
 
 from ..models import Role
 from ..paycalc import attendance_text, tier_text
-from ..reading import Audience, RoleReader
+from ..reading import RoleReader
 from ..sections import DUTIES, JD_SECTIONS, KPIS, PAY, REQUIREMENTS, STANDARD_FIELDS, SUMMARY
 from .text import (
+    as_of_text,
     clean_text,
     department_label,
     kpi_text,
@@ -251,8 +252,9 @@ SECTION_WRITERS = {
 }
 
 
-def role_document(role, audience, *, shop_name):
-    """The .docx bytes of one 岗位说明书 (a role loaded by roles.reading), laid out like the job-description page."""
+def role_document(role, audience, *, shop_name, as_of=None):
+    """The .docx bytes of one 岗位说明书 (a role loaded by roles.reading), laid out like the job-description
+    page; `as_of`: the day it was read on, when not today."""
     document = Document()
     _setup_document(document)
     lists = _NumberedLists(document)
@@ -265,6 +267,8 @@ def role_document(role, audience, *, shop_name):
         status = document.add_paragraph()
         status.alignment = WD_ALIGN_PARAGRAPH.CENTER
         status.add_run(f"{_('status')}：{role.get_status_display()}").bold = True
+    if as_of is not None:
+        document.add_paragraph(as_of_text(as_of)).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     superior = role.superior.title if role.superior else "—"
     for boss in role.dotted_superiors:
@@ -305,8 +309,10 @@ def role_document(role, audience, *, shop_name):
 
 
 def role_docx(request, slug):
-    audience = Audience.of_request(request)
-    role = RoleReader(audience).get(slug=slug)
-    content = role_document(role, audience, shop_name=request.shop.company_name)
-    filename = safe_filename(f"{role.title}-{_('job description')}", fallback=role.slug)
+    """/roles/<slug>.docx[?as_of=]: the job description in Word, as the reader may see it."""
+    reader = RoleReader.of_request(request)
+    role = reader.get(slug=slug)
+    content = role_document(role, reader.audience, shop_name=request.shop.company_name, as_of=reader.as_of)
+    day = f"-{reader.as_of.isoformat()}" if reader.as_of else ""
+    filename = safe_filename(f"{role.title}-{_('job description')}{day}", fallback=role.slug)
     return download(content, f"{filename}.docx", DOCX_TYPE)
