@@ -67,7 +67,11 @@ def chart_labels():
 
 def cost_labels():
     """The words of a card's cost line, sent only to readers who may see pay."""
-    return {"cost": _("Monthly cost ¥{amount}"), "costUnknown": _("{count} without a known cost")}
+    return {
+        "cost": _("Monthly cost ¥{amount}"),
+        "costUnknown": _("{count} without a known cost"),
+        "costNone": _("Monthly cost not known"),
+    }
 
 
 def comparison_marks():
@@ -192,7 +196,7 @@ def add_costs(reader, roles, data):
     data["cost"] = {str(role_id): cost_figures(total) for role_id, total in found.subtree.items()}
     departments = [
         {"name": data["departments"][str(dept)]["name"], **cost_figures(total)}
-        for dept, total in sorted(found.department.items(), key=lambda item: -item[1].amount)
+        for dept, total in sorted(found.department.items(), key=lambda item: (-item[1].amount, item[1].unknown))
     ]
     whole = paycost.Total()
     for row in rows:
@@ -202,8 +206,10 @@ def add_costs(reader, roles, data):
 
 
 def cost_figures(total):
-    """A paycost.Total as shown: the amount in yuan with thousands separators and how many roles have no cost known."""
-    return {"amount": f"{total.amount:,.2f}", "unknown": total.unknown, "roles": total.roles}
+    """A paycost.Total as shown: the amount in yuan with thousands separators (None when no role in it
+    has a known cost: unknown, never 0) and how many roles have no cost known."""
+    amount = f"{total.amount:,.2f}" if total.unknown < total.roles else None
+    return {"amount": amount, "unknown": total.unknown, "roles": total.roles}
 
 
 def vacancies(request):

@@ -255,7 +255,7 @@ def test_pay_readers_see_subtree_and_department_costs(priced, client):
     page = client.get("/orgchart/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     cost = page_data(page)["cost"]
     assert cost[str(supervisor.pk)] == {"amount": "11,500.00", "unknown": 1, "roles": 2}
-    assert cost[str(specialist.pk)] == {"amount": "0.00", "unknown": 1, "roles": 1}
+    assert cost[str(specialist.pk)] == {"amount": None, "unknown": 1, "roles": 1}  # unknown, not ¥0.00
     assert "推广专员" in page.context["costs"]["unknown_roles"]
     assert "未知成本" in page.content.decode()
 

@@ -180,6 +180,7 @@
 
   function costLine(n) {
     if (!n.cost) return "";
+    if (n.cost.amount === null) return html`<span class="oc-cost oc-cost-unknown">${labels.costNone}</span>`;
     return html`<span class="oc-cost">${format(labels.cost, { amount: n.cost.amount })}` +
       (n.cost.unknown ? html` · <span class="oc-cost-unknown">${format(labels.costUnknown, { count: n.cost.unknown })}</span>` : "") +
       html`</span>`;
