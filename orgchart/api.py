@@ -15,6 +15,7 @@ from roles.api.views import ReadOnlyViewSet, RoleViewSet, query_id
 from roles.models import Role
 
 from .models import Employee
+from .plan_api import PlanViewSet
 from .staffing import staffed
 
 INTERNAL_NOTE = catalogue.INTERNAL_NOTE
@@ -110,4 +111,5 @@ class EmployeeViewSet(ReadOnlyViewSet):
 ROUTES = {
     "roles": (StaffedRoleViewSet, "role"),
     "employees": (EmployeeViewSet, "employee"),
+    "plans": (PlanViewSet, "plan"),
 }

@@ -60,11 +60,13 @@ class Change(NamedTuple):
 
 
 class Problem(NamedTuple):
-    """Why a change cannot be applied: the change's number, the role it is about, the reason in words."""
+    """Why a change cannot be applied: the change's number, the role it is about, the reason in words, and
+    the field of the change the reason is about (what an API's 400 names)."""
 
     number: int
     role: int | None
     message: str
+    field: str = "role"
 
 
 class Proposal(NamedTuple):
@@ -78,10 +80,11 @@ class Proposal(NamedTuple):
 class Refused(Exception):
     """A change the organisation refuses; `role` is the role the reason is about."""
 
-    def __init__(self, role, message):
+    def __init__(self, role, message, field="role"):
         super().__init__(message)
         self.role = role
         self.message = message
+        self.field = field
 
 
 def new_role_id(number):
@@ -112,7 +115,7 @@ def propose(base, changes, titles=None):
         try:
             _apply(states, merged, change, titles or {})
         except Refused as refusal:
-            problems.append(Problem(change.number, refusal.role, refusal.message))
+            problems.append(Problem(change.number, refusal.role, refusal.message, refusal.field))
     return Proposal(states, merged, tuple(problems))
 
 
@@ -124,7 +127,7 @@ def _apply(states, merged, change, titles):
         _check_title(role_id, value["title"])
         _check_headcount(role_id, value["headcount"])
         if value["parent"] is not None:
-            _check_active(states, value["parent"], titles, superior=True)
+            _check_active(states, value["parent"], titles, "parent")
         states[role_id] = {
             "parent": value["parent"],
             "title": value["title"],
@@ -140,13 +143,14 @@ def _apply(states, merged, change, titles):
     if kind == MOVE:
         parent = value["parent"]
         if parent is not None:
-            _check_active(states, parent, titles, superior=True)
+            _check_active(states, parent, titles, "parent")
         parents = {i: s["parent"] for i, s in active(states).items()}
         if timeline.would_cycle(parents, role_id, parent):
             raise Refused(
                 role_id,
                 _("“%(role)s” cannot report to itself or to one of its own subordinates (%(superior)s).")
                 % {"role": title_of(states, role_id), "superior": title_of(states, parent)},
+                "parent",
             )
     elif kind == RENAME:
         _check_title(role_id, value["title"])
@@ -166,7 +170,7 @@ def _apply(states, merged, change, titles):
         states[role_id]["archived"] = True
         return
     elif kind not in FIELD_OF:
-        raise Refused(role_id, _("Unknown kind of change: %(kind)s") % {"kind": kind})
+        raise Refused(role_id, _("Unknown kind of change: %(kind)s") % {"kind": kind}, "kind")
     field = FIELD_OF[kind]
     states[role_id][field] = value[field]
 
@@ -189,8 +193,10 @@ def _merge(states, merged, removed, kept, titles):
     When the kept role is below the removed one, it first takes the removed one's place.
     """
     if removed == kept:
-        raise Refused(removed, _("“%(role)s” cannot be merged with itself.") % {"role": title_of(states, removed)})
-    _check_active(states, kept, titles)
+        raise Refused(
+            removed, _("“%(role)s” cannot be merged with itself.") % {"role": title_of(states, removed)}, "into"
+        )
+    _check_active(states, kept, titles, "into")
     parents = {i: s["parent"] for i, s in active(states).items()}
     if timeline.would_cycle(parents, removed, kept):  # kept is below removed
         states[kept]["parent"] = states[removed]["parent"]
@@ -205,28 +211,28 @@ def _merge(states, merged, removed, kept, titles):
     merged[removed] = kept
 
 
-def _check_active(states, role_id, titles, superior=False):
-    """Refuse a role that does not exist in the organisation or is archived there."""
+def _check_active(states, role_id, titles, field="role"):
+    """Refuse a role that does not exist in the organisation or is archived there (`field` names it in the change)."""
     state = states.get(role_id)
     if state is None:
         name = titles.get(role_id, f"#{role_id}")
-        raise Refused(role_id, _("“%(role)s” does not exist in this organisation.") % {"role": name})
+        raise Refused(role_id, _("“%(role)s” does not exist in this organisation.") % {"role": name}, field)
     if state["archived"]:
-        if superior:
+        if field == "parent":
             message = _("“%(role)s” is archived: nobody can report to it.")
         else:
             message = _("“%(role)s” is archived.")
-        raise Refused(role_id, message % {"role": state["title"]})
+        raise Refused(role_id, message % {"role": state["title"]}, field)
 
 
 def _check_title(role_id, title):
     if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE:
-        raise Refused(role_id, _("Enter a title of 1 to %(max)s characters.") % {"max": MAX_TITLE})
+        raise Refused(role_id, _("Enter a title of 1 to %(max)s characters.") % {"max": MAX_TITLE}, "title")
 
 
 def _check_headcount(role_id, headcount):
     if isinstance(headcount, bool) or not isinstance(headcount, int) or not 0 <= headcount <= MAX_HEADCOUNT:
-        raise Refused(role_id, _("Enter a headcount from 0 to %(max)s.") % {"max": MAX_HEADCOUNT})
+        raise Refused(role_id, _("Enter a headcount from 0 to %(max)s.") % {"max": MAX_HEADCOUNT}, "headcount")
 
 
 def base_values(change, base):

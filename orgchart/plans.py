@@ -194,7 +194,7 @@ def add_change(plan_id, user, kind, role=None, **value):
         change = planning.Change(plan.next_number, kind, None if kind == planning.ADD else role, value)
         problems = [p for p in planning.propose(base, [*changes, change]).problems if p.number == change.number]
         if problems:
-            raise ValidationError(problems[0].message, code="plan_refused")
+            raise ValidationError({problems[0].field: ValidationError(problems[0].message, code="plan_refused")})
         row = PlanChange.objects.create(
             plan=plan,
             number=change.number,
@@ -394,6 +394,8 @@ def _checked_value(kind, role, value):
         raise ValidationError({"kind": _("Unknown kind of change: %(kind)s") % {"kind": kind}})
     if kind != planning.ADD and role is None:
         raise ValidationError({"role": _("Name the role this change is about.")})
+    if kind == planning.ADD and role is not None:
+        raise ValidationError({"role": _("A role the plan adds has no id to send: leave role out.")})
     allowed = set(planning.VALUE_KEYS[kind]) | ({"pay_min", "pay_max"} if kind == planning.ADD else set())
     errors = {}
     for key in sorted(set(value) - allowed):
@@ -425,4 +427,4 @@ def plans_for(user):
     """The plans this user may see (all of them for HR and approvers), newest first."""
     if not permissions.can_see_plans(user):
         return Plan.objects.none()
-    return Plan.objects.select_related("created_by", "decided_by")
+    return Plan.objects.select_related("created_by", "decided_by").order_by("-created_at", "-id")
