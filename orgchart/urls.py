@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "orgchart"
 urlpatterns = [
@@ -9,4 +9,13 @@ urlpatterns = [
     path("vacancies/", views.vacancies, name="vacancies"),
     path("changes/", views.changes, name="changes"),
     path("changes.xlsx", views.changes_xlsx, name="changes-xlsx"),
+    # Reorganisation plans (调整方案): HR and approvers only (orgchart/plan_views.py).
+    path("plans/", plan_views.plan_list, name="plans"),
+    path("plans/<int:plan_id>/", plan_views.plan_detail, name="plan"),
+    path("plans/<int:plan_id>.xlsx", plan_views.plan_xlsx, name="plan-xlsx"),
+    path("plans/<int:plan_id>/changes/", plan_views.plan_add_change, name="plan-add-change"),
+    path("plans/<int:plan_id>/changes/<int:number>/remove/", plan_views.plan_remove_change, name="plan-remove-change"),
+    path("plans/<int:plan_id>/submit/", plan_views.plan_submit, name="plan-submit"),
+    path("plans/<int:plan_id>/approve/", plan_views.plan_approve, name="plan-approve"),
+    path("plans/<int:plan_id>/reject/", plan_views.plan_reject, name="plan-reject"),
 ]
