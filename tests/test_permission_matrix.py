@@ -614,7 +614,113 @@ ROWS = [
         (LOGIN, LOGIN, *(NOTFOUND,) * 4),
         label="unknown move",
     ),
+    # --- reorganisation plans (调整方案): HR makes them, approvers decide; nobody else sees them
+    Row("api:plan-list", "/api/v1/plans/", (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK)),
+    Row(
+        "api:plan-list",
+        "/api/v1/plans/",
+        (UNAUTHENTICATED, DENIED, DENIED, CREATED, CREATED, CREATED),
+        method="post",
+        json=True,
+        body={"name": "双11 调整"},
+        effect=lambda ids: plan_rows("name"),
+    ),
+    Row(
+        "api:plan-detail",
+        "/api/v1/plans/{plan}/",
+        (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK),
+        prepare=lambda ids: a_plan(ids),
+    ),
+    Row(
+        "api:plan-detail",
+        "/api/v1/plans/{plan}/",
+        (UNAUTHENTICATED, DENIED, DENIED, NO_CONTENT, NO_CONTENT, NO_CONTENT),
+        method="delete",
+        label="a draft",
+        prepare=lambda ids: a_plan(ids),
+        effect=lambda ids: plan_rows("name"),
+    ),
+    Row(
+        "api:plan-changes",
+        "/api/v1/plans/{plan}/changes/",
+        (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK),
+        prepare=lambda ids: a_plan(ids),
+    ),
+    Row(
+        "api:plan-changes",
+        "/api/v1/plans/{plan}/changes/",
+        (UNAUTHENTICATED, DENIED, DENIED, CREATED, CREATED, CREATED),
+        method="post",
+        json=True,
+        body=lambda ids: {"kind": "headcount", "role": ids["target"], "headcount": 3},
+        prepare=lambda ids: a_plan(ids),
+        effect=lambda ids: plan_rows("changes"),
+    ),
+    Row(
+        "api:plan-change-detail",
+        "/api/v1/plans/{plan}/changes/1/",
+        (UNAUTHENTICATED, DENIED, DENIED, NO_CONTENT, NO_CONTENT, NO_CONTENT),
+        method="delete",
+        prepare=lambda ids: a_plan(ids),
+        effect=lambda ids: plan_rows("changes"),
+    ),
+    Row(
+        "api:plan-diff",
+        "/api/v1/plans/{plan}/diff/",
+        (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK),
+        prepare=lambda ids: a_plan(ids),
+    ),
+    Row(
+        "api:plan-submit",
+        "/api/v1/plans/{plan}/submit/",
+        (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK),
+        method="post",
+        prepare=lambda ids: a_plan(ids),
+        effect=lambda ids: plan_rows("status"),
+    ),
+    Row(
+        "api:plan-approve",
+        "/api/v1/plans/{plan}/approve/",
+        (UNAUTHENTICATED, DENIED, DENIED, DENIED, OK, OK),
+        method="post",
+        json=True,
+        body={},
+        prepare=lambda ids: a_plan(ids, submitted=True),
+        effect=lambda ids: (plan_rows("status"), role("store-cs").title),
+    ),
+    Row(
+        "api:plan-reject",
+        "/api/v1/plans/{plan}/reject/",
+        (UNAUTHENTICATED, DENIED, DENIED, DENIED, OK, OK),
+        method="post",
+        json=True,
+        body={"comment": "再想想"},
+        prepare=lambda ids: a_plan(ids, submitted=True),
+        effect=lambda ids: plan_rows("status"),
+    ),
 ]
+
+
+def a_plan(ids, submitted=False):
+    """A draft plan by HR that renames 店铺客服 (submitted when asked), as ids["plan"]."""
+    from orgchart import plans
+
+    hr = User.objects.get(username=HR)
+    plan = plans.create_plan(hr, "矩阵方案")
+    plans.add_change(plan.pk, hr, "rename", ids["published"], title="店铺客服(方案)")
+    if submitted:
+        plans.submit(plan.pk, hr)
+    ids["plan"] = plan.pk
+
+
+def plan_rows(column):
+    """Every plan's `column` ("changes": how many changes each has): what a plan row changes."""
+    from django.db.models import Count
+
+    from orgchart.models import Plan
+
+    plans = Plan.objects.annotate(changes_count=Count("changes")).order_by("pk")
+    return list(plans.values_list("changes_count" if column == "changes" else column, flat=True))
 
 
 # ----------------------------------------------------------------------------- the admin's model URLs
