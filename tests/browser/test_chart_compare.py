@@ -87,3 +87,22 @@ def test_a_manager_compares_next_month_with_today_using_the_keyboard(live_server
         summary.get_by_role("link", name="取消对比").click()
     expect(page).to_have_url(f"{live_server.url}/orgchart/?as_of={next_month.isoformat()}")
     expect(page.locator('#orgchart-app g.node[data-mark="moved"]')).to_have_count(0)
+
+
+def test_a_comparison_fits_a_phone(live_server, next_month, browser, artifacts):
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, reduced_motion="reduce"
+    )
+    try:
+        page = context.new_page()
+        log_in(page, live_server, make_manager())
+        open_chart(
+            page, f"{live_server.url}/orgchart/?as_of={next_month.isoformat()}&compare={dated.today().isoformat()}"
+        )
+        expect(page.locator("#orgchart-comparison .comparison-count")).to_have_count(4)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        for link in page.locator("#orgchart-comparison a, .orgchart-cost-total a").all():
+            assert link.bounding_box()["height"] >= 44, link.inner_text()
+        page.screenshot(path=artifacts / "chart-compare-phone.png", full_page=True)
+    finally:
+        context.close()
