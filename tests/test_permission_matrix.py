@@ -224,6 +224,21 @@ ROWS = [
         label="one day",
     ),
     Row("orgchart:changes-xlsx", "/orgchart/changes.xlsx", INTERNAL_PAGE, returns=XLSX),
+    Row(
+        "orgchart:changes-xlsx",
+        "/orgchart/changes.xlsx?from=2025-01-01&to=2025-01-01&kind=created",
+        INTERNAL_PAGE,
+        label="one day",
+        returns=XLSX,
+    ),
+    Row("orgchart:chart", "/orgchart/?compare=2025-01-01", EVERYONE_OK, label="compared with a day"),
+    Row(
+        "orgchart:data",
+        "/orgchart/data.json?compare=2025-01-01",
+        EVERYONE_OK,
+        label="compared with a day",
+        returns=JSON,
+    ),
     # --- exports (each reader gets what they may read; pay only for pay readers)
     Row("catalogue-xlsx", "/roles.xlsx", EVERYONE_OK, returns=XLSX),
     Row("chart-file", "/orgchart.svg", EVERYONE_OK, label="svg", returns="image/svg+xml"),
