@@ -62,25 +62,27 @@ def org_chart_image(reader, roles):
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def build_handbook(target, *, language, with_pay=False, root_slug="", progress=None, url_fetcher=None):
+def build_handbook(target, *, language, with_pay=False, root_slug="", progress=None, url_fetcher=None, as_of=None):
     """Write the handbook PDF to the binary file object `target`; return (roles, pages).
 
     Only published roles are printed, for every reader; `with_pay` adds the pay sections and
-    KPI weights (for readers who may see pay). `progress(step, page)` is told how far it got.
+    KPI weights (for readers who may see pay). `as_of` (a past day) prints the job descriptions
+    and the chart as in force at the end of that day. `progress(step, page)` is told how far it got.
     """
     progress = progress or (lambda step, page=None: None)
     with translation.override(language):
         progress(HandbookExport.Step.COLLECTING)
         shop = ShopProfile.load()
         audience = Audience.printed(shop, with_pay=with_pay)
-        reader = RoleReader(audience)
+        reader = RoleReader(audience, as_of=as_of)
         roles, root = reader.roles(), None
         if root_slug:
             root = roles.filter(slug=root_slug).first()
             if root is None:
                 raise HandbookError(_("There is no published role “%(slug)s”.") % {"slug": root_slug})
-            roles = roles.filter(tree_id=root.tree_id, lft__gte=root.lft, rght__lte=root.rght)
+            roles = reader.branch(roles, root)
         printed = reader.load(reader.job_descriptions().filter(pk__in=roles.values("pk")).order_by("tree_id", "lft"))
+        printed.sort(key=lambda role: (role.tree_id, role.lft))  # a day's tree order (the same order for today)
         if not printed:
             raise HandbookError(_("There are no published roles to put in the handbook."))
         for role in printed:
@@ -89,7 +91,7 @@ def build_handbook(target, *, language, with_pay=False, root_slug="", progress=N
             root = printed[0]
         progress(HandbookExport.Step.CHART)
         title = _("Job description handbook")
-        context = jd_context(printed, audience, shop=shop, title=f"{shop.company_name} · {title}")
+        context = jd_context(printed, audience, shop=shop, title=f"{shop.company_name} · {title}", as_of=reader.as_of)
         context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(reader, roles)})
         html = render_to_string("orgchart/handbook_pdf.html", context)
         rendered = render_pdf(html, target, url_fetcher=url_fetcher, progress=progress)

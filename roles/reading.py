@@ -419,6 +419,7 @@ class RoleReader:
                 role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
             role.parent_id, role.title, role.headcount = place.superior, place.title, place.headcount
             role.department, role.grade = departments[place.department], grades[place.grade]
+            role.tree_id, role.lft, role.rght = numbers[role.pk][1:]  # the day's nesting: sort by it for tree order
             role.level = levels[role.pk][1]
             line, above = [], placed[role.pk][0]
             while above is not None:

@@ -7,6 +7,7 @@ import io
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.utils import translation
 from docx import Document
 from rest_framework.test import APIClient
 
@@ -268,3 +269,24 @@ def test_reading_a_day_costs_the_same_queries_whatever_the_number_of_roles(histo
         assert client.get(url).status_code == 200
 
     assert_constant_queries(view, grow)
+
+
+# ---------------------------------------------------------------------------- the handbook
+
+
+def test_the_handbook_of_a_day_prints_that_days_branch_and_words(history):
+    from orgchart.handbook import build_handbook
+
+    with translation.override("zh-hans"):
+        january, today = io.BytesIO(), io.BytesIO()
+        build_handbook(january, language="zh-hans", root_slug="promotion-supervisor", as_of=D(2026, 1, 15))
+        build_handbook(today, language="zh-hans", root_slug="promotion-supervisor")
+    january, today = squeezed(pdf_text(january.getvalue())), squeezed(pdf_text(today.getvalue()))
+    assert "推广专员" in january and squeezed("截至 2026-01-15 有效") in january
+    assert "推广专员" not in today and "2026-01-15" not in today
+
+
+def test_the_handbook_of_a_day_costs_the_same_queries_whatever_the_number_of_roles(history):
+    from orgchart.handbook import build_handbook
+
+    assert_constant_queries(lambda: build_handbook(None, language="zh-hans", as_of=D(2026, 1, 15)), grow)
