@@ -362,12 +362,12 @@ def test_the_list_of_plans_costs_the_same_queries_however_many(shop):
 # ----------------------------------------------------------------------------- the property
 
 
-KINDS = ("move", "rename", "headcount", "department", "archive")
+KINDS = ("move", "rename", "headcount", "department", "archive", "merge", "add")
 
 
 @st.composite
 def steps(draw):
-    """Random one-field changes over the shop's four roles and a second department (many refused)."""
+    """Random changes over the shop's four roles and a second department (many refused)."""
     return [
         (
             draw(st.sampled_from(KINDS)),
@@ -386,6 +386,14 @@ def value_of(kind, shop, n, department):
         "headcount": {"headcount": n},
         "department": {"department": department if n % 2 else Role.objects.get(pk=shop["boss"]).department_id},
         "archive": {},
+        "merge": {"into": roles[n] or shop["boss"]},
+        "add": {
+            "title": f"新岗位{n}",
+            "parent": roles[n],
+            "department": department,
+            "grade": Role.objects.get(pk=shop["boss"]).grade_id,
+            "headcount": n,
+        },
     }[kind]
 
 
@@ -393,6 +401,13 @@ def one_by_one(shop, kind, role_id, value, day):
     """The same change through the live services, as HR would make it without a plan."""
     if kind == "move":
         services.move_role(role_id, value["parent"], effective_date=day)
+    elif kind == "add":
+        services.save_role(
+            Role(**{f"{k}_id" if k in ("parent", "department", "grade") else k: v for k, v in value.items()}),
+            effective_date=day,
+        )
+    elif kind == "merge":
+        merge(shop, role_id, value["into"], day)
     elif kind == "archive":
         workflow.archive(role_id, shop["hr"], effective_date=day)
     else:
@@ -402,14 +417,34 @@ def one_by_one(shop, kind, role_id, value, day):
         services.save_role(role, effective_date=day)
 
 
+def merge(shop, removed, kept, day):
+    """A merge made by hand: the kept role takes the removed one's place if it was below it, the removed
+    one's subordinates move under the kept one, which takes its seats; the removed one is archived."""
+    superiors = {i: s["parent"] for i, s in plans.organisation_on(day).items() if not s["archived"]}
+    above = superiors[kept]
+    while above is not None and above != removed:
+        above = superiors[above]
+    if above == removed:
+        services.move_role(kept, superiors[removed], effective_date=day)
+    for role_id, superior in sorted(superiors.items()):
+        if superior == removed and role_id != kept:
+            services.move_role(role_id, kept, effective_date=day)
+    role = Role.objects.get(pk=kept)
+    role.headcount = plans.organisation_on(day)[kept]["headcount"] + plans.organisation_on(day)[removed]["headcount"]
+    services.save_role(role, effective_date=day)
+    workflow.archive(removed, shop["hr"], effective_date=day)
+
+
 def organisation(days):
-    return [chart_on(day) for day in days], [
-        (r.title, r.parent_id, r.department_id, r.headcount, r.status == Role.Status.ARCHIVED)
-        for r in Role.objects.order_by("pk")
-    ]
+    """The chart of each day, and every role's row, by titles (ids of roles created differ between runs)."""
+    titles = dict(Role.objects.values_list("pk", "title"))
+    return [chart_on(day) for day in days], sorted(
+        (r.title, titles.get(r.parent_id), r.department_id, r.headcount, r.status == Role.Status.ARCHIVED)
+        for r in Role.objects.all()
+    )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=steps(), later=st.booleans())
 def test_applying_a_plan_equals_applying_its_changes_one_by_one(shop, rows, later):
     with rolled_back():
@@ -423,12 +458,14 @@ def check_plan_equals_services(shop, rows, later):
     plan = plans.create_plan(shop["hr"], "p")
     accepted = []
     for kind, name, n in rows:
+        if kind == "add" and later:
+            continue  # the tree service creates roles only from today back: nothing to compare with
         value = value_of(kind, shop, n, department)
         try:
-            plans.add_change(plan.pk, shop["hr"], kind, shop[name], **value)
+            plans.add_change(plan.pk, shop["hr"], kind, None if kind == "add" else shop[name], **value)
         except ValidationError:
             continue
-        accepted.append((kind, shop[name], value))
+        accepted.append((kind, None if kind == "add" else shop[name], value))
     if not accepted:
         return
     plans.submit(plan.pk, shop["hr"])
