@@ -10,7 +10,8 @@ Every page, export and endpoint that shows roles asks here, so the rules below h
   * content: a role whose working copy is not approved yet is shown to a reader who may not see
     drafts in its live (approved) version — what the job description says comes from that
     version; its place in the organisation (superior, department, grade, headcount, dotted
-    lines) is today's, the same for every reader and every output;
+    lines) is today's, the same for every reader and every output (as of another day: the
+    version in force then, in that day's place, see `_load_on`);
   * links: `superior` (the nearest superior the reader may see: a hidden draft in between is
     skipped over), `reporting_line` (every visible superior, top first), `subordinates` (the
     visible roles whose nearest visible superior this is), `dotted_superiors` and `depth`,
@@ -20,8 +21,9 @@ Every page, export and endpoint that shows roles asks here, so the rules below h
 
 The tree is read in `_tree_rows` and contents in `_live_versions` only. "As of a day"
 (`RoleReader(audience, as_of=day)`, issue 12) is a parameter of the reader: `roles()` and `rows()`
-then read that day's periods (`_roles_on`, `_rows_on`; roles/dated.py records them); `load()` of a
-past day's job descriptions is not written yet. "Inside a reorganisation plan" is meant the same way.
+then read that day's periods (`_roles_on`, `_rows_on`; roles/dated.py records them), and `load()`
+shows the job descriptions in force that day (`_load_on`). "Inside a reorganisation plan" is meant
+the same way.
 """
 
 from dataclasses import dataclass, field
@@ -303,9 +305,8 @@ class RoleReader:
         if not sendable(query):
             return roles.none()
         matching = Role.objects.filter(search_q(words)).values("pk")
-        if (
-            self.as_of is not None
-        ):  # the version in force that day; a role not approved by then (staff), its working copy
+        if self.as_of is not None:
+            # The version in force that day; for a role not approved by then (staff only), its working copy.
             in_force = RoleVersion.objects.latest_in_force(self.as_of).values_list("role_id", "snapshot")
             hits = {role_id for role_id, snapshot in in_force if snapshot_matches(snapshot, words)}
             unapproved = matching.exclude(pk__in=_approved_by(self.as_of))
@@ -409,6 +410,7 @@ class RoleReader:
         grades = Grade.objects.in_bulk()
 
         def link(role_id):
+            """Another role as that day names it."""
             return RoleLink(role_id, periods[role_id].slug, periods[role_id].title)
 
         shown = []
@@ -595,6 +597,7 @@ class DayPlace:
 
 
 def _tree_order(row):
+    """The sort key of (id, tree_id, lft, rght, …) rows in tree order, as nearest_visible_ancestors wants them."""
     return (row[1], row[2])
 
 
