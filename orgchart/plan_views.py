@@ -8,12 +8,13 @@ in the chart page's data format, with the comparison marks against the plan's ba
 """
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -43,7 +44,7 @@ class PlanForm(forms.Form):
         label=gettext_lazy("Start from the organisation of"),
         required=False,
         help_text=gettext_lazy("Empty: today."),
-        widget=forms.DateInput(attrs={"type": "date", "min": "1900-01-01", "max": "2100-12-31"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "min": "1900-01-01", "max": "2100-12-31"}),
     )
 
 
@@ -106,7 +107,7 @@ class ChangeForm(forms.Form):
 class ApproveForm(forms.Form):
     effective_date = forms.DateField(
         label=gettext_lazy("In force from"),
-        widget=forms.DateInput(attrs={"type": "date", "min": "1900-01-01", "max": "2100-12-31"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "min": "1900-01-01", "max": "2100-12-31"}),
     )
 
 
@@ -129,10 +130,17 @@ def plan_of(request, plan_id):
     return get_object_or_404(Plan.objects.select_related("created_by", "decided_by"), pk=plan_id)
 
 
-def post_only(request):
-    """Actions change things: only POST (after the reader check, so others still get a 404)."""
-    if request.method != "POST":
-        raise Http404
+def plan_action(view):
+    """An action on a plan: 404 for those who may not see plans (as if it did not exist), 405 unless POST."""
+
+    @functools.wraps(view)
+    def action(request, plan_id, **kwargs):
+        plan = plan_of(request, plan_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, plan, **kwargs)
+
+    return action
 
 
 def show_refusal(form, error):
@@ -180,7 +188,8 @@ def plan_detail(request, plan_id):
 
 
 def render_plan(request, plan, bound=None, status=200):
-    """The plan page; `bound` holds a refused form (by name) shown with its errors and the input kept."""
+    """The plan page; `bound` holds what was refused, by the form's name (a change's kind, "approve", "reject":
+    the bound form, shown with its errors and the input kept; "remove", "submit": messages; "conflicts")."""
     see_pay = Audience.of_request(request).see_pay
     diff = plans.plan_diff(plan, with_cost=see_pay)
     data, choices, summary = plan_chart(plan, diff)
@@ -212,8 +221,26 @@ def render_plan(request, plan, bound=None, status=200):
         or ApproveForm(initial={"effective_date": first_of_next_month(dated.today())}),
         "reject_form": bound.get("reject") or RejectForm(),
         "conflicts": bound.get("conflicts", []),
+        # A refusal whose form this reader is not shown (a change to a submitted plan…) goes on top.
+        "refusals": hidden_refusals(bound, shown_forms(editing, deciding)),
     }
     return render(request, "orgchart/plan_detail.html", context, status=status)
+
+
+def shown_forms(editing, deciding):
+    """The names of the forms the plan page shows: the changes' and submit while editing, the decision's to approvers."""
+    return {*CHANGE_FIELDS, "remove", "submit"} if editing else {"approve", "reject"} if deciding else set()
+
+
+def hidden_refusals(bound, shown):
+    """The messages of refused forms the page does not show (so they are said at the top instead)."""
+    out = []
+    for name, refused in bound.items():
+        if name in shown or name == "conflicts":
+            continue
+        messages_of = refused if isinstance(refused, list) else [m for ms in refused.errors.values() for m in ms]
+        out.extend(messages_of)
+    return out
 
 
 def plan_chart(plan, diff):
@@ -328,13 +355,14 @@ def role_rows(diff):
 
 
 def department_rows(diff, see_pay):
-    """Per department (and in all): headcount before, after and the change; with see_pay the monthly pay
-    cost the same way, "no cost known" counted and never shown as 0."""
+    """Per department the plan changes (and in all): headcount before, after and the change; with see_pay the
+    monthly pay cost the same way, "no cost known" counted and never shown as 0."""
     names = diff.names["department"]
     out = []
     whole = [0, 0, paycost.Total(), paycost.Total()]
     for dept, change in diff.departments.items():
-        out.append(department_row(names.get(dept, "—"), *change, see_pay))
+        if change.headcount_before != change.headcount_after or change.cost_before != change.cost_after:
+            out.append(department_row(names.get(dept, "—"), *change, see_pay))
         whole = [
             whole[0] + change.headcount_before,
             whole[1] + change.headcount_after,
@@ -371,18 +399,17 @@ def department_row(name, heads_before, heads_after, cost_before, cost_after, see
 
 
 def signed(number, money=False):
-    """A change with its sign: +2, −1, 0; money with two decimals and thousands separators."""
-    text = f"{abs(number):,.2f}" if money else str(abs(number))
+    """A change with its sign: +2, −1, 0; money in yuan with two decimals and thousands separators (+¥1,200.00)."""
+    text = f"¥{abs(number):,.2f}" if money else str(abs(number))
     return ("+" if number > 0 else "−" if number < 0 else "") + text
 
 
 # ----------------------------------------------------------------------------- actions
 
 
-def plan_add_change(request, plan_id):
+@plan_action
+def plan_add_change(request, plan):
     """Add one change (its kind in the form's prefix); refused changes are shown next to the form."""
-    plan = plan_of(request, plan_id)
-    post_only(request)
     kind = request.POST.get("kind")
     if kind not in CHANGE_FIELDS:
         raise Http404
@@ -400,10 +427,9 @@ def plan_add_change(request, plan_id):
     return render_plan(request, plan, {kind: form}, status=400)
 
 
-def plan_remove_change(request, plan_id, number):
+@plan_action
+def plan_remove_change(request, plan, number):
     """Remove one change, unless a later change needs it (the reason is shown)."""
-    plan = plan_of(request, plan_id)
-    post_only(request)
     try:
         plans.remove_change(plan.pk, request.user, number)
     except PlanChange.DoesNotExist:
@@ -414,10 +440,9 @@ def plan_remove_change(request, plan_id, number):
     return redirect(reverse("orgchart:plan", args=[plan.pk]) + "#plan-changes")
 
 
-def plan_submit(request, plan_id):
+@plan_action
+def plan_submit(request, plan):
     """HR sends the plan to the approvers."""
-    plan = plan_of(request, plan_id)
-    post_only(request)
     try:
         plans.submit(plan.pk, request.user)
     except ValidationError as error:
@@ -426,10 +451,9 @@ def plan_submit(request, plan_id):
     return redirect("orgchart:plan", plan.pk)
 
 
-def plan_approve(request, plan_id):
+@plan_action
+def plan_approve(request, plan):
     """An approver makes the plan's changes dated changes from a day; conflicts are listed and nothing is written."""
-    plan = plan_of(request, plan_id)
-    post_only(request)
     form = ApproveForm(request.POST)
     if form.is_valid():
         try:
@@ -448,10 +472,9 @@ def plan_approve(request, plan_id):
     return render_plan(request, plan, {"approve": form}, status=400)
 
 
-def plan_reject(request, plan_id):
+@plan_action
+def plan_reject(request, plan):
     """An approver sends the plan back to HR with a comment."""
-    plan = plan_of(request, plan_id)
-    post_only(request)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
