@@ -124,23 +124,27 @@ def chart_page_data(request):
 # ----------------------------------------------------------------------------- two days compared
 
 
+def chart_rows(data):
+    """The chart data's compact rows as one dict per role, keyed by column name (ids, not names)."""
+    return [dict(zip(data["columns"], row, strict=True)) for row in data["rows"]]
+
+
 def day_states(data):
     """The chart data's roles as timeline.compare reads them: superior, title, department, grade,
     headcount and dotted lines by role id."""
-    at = {name: i for i, name in enumerate(data["columns"])}
     dotted = {}
     for subordinate, boss in data["dotted"]:
         dotted.setdefault(subordinate, []).append(boss)
     return {
-        row[at["id"]]: {
-            "parent": row[at["parentId"]],
-            "title": row[at["title"]],
-            "department": row[at["department"]],
-            "grade": row[at["grade"]],
-            "headcount": row[at["headcount"]],
-            "dotted": dotted.get(row[at["id"]], []),
+        row["id"]: {
+            "parent": row["parentId"],
+            "title": row["title"],
+            "department": row["department"],
+            "grade": row["grade"],
+            "headcount": row["headcount"],
+            "dotted": dotted.get(row["id"], []),
         }
-        for row in data["rows"]
+        for row in chart_rows(data)
     }
 
 
@@ -187,12 +191,11 @@ def add_costs(reader, roles, data):
     (roles.paycost, with the day's headcounts) and the page's department totals; None for others."""
     if not reader.audience.see_pay:
         return None
-    at = {name: i for i, name in enumerate(data["columns"])}
-    rows = data["rows"]
-    costs = paycost.monthly_costs(roles, {row[at["id"]]: row[at["headcount"]] for row in rows})
-    parent_of = {row[at["id"]]: row[at["parentId"]] for row in rows}
-    department_of = {row[at["id"]]: row[at["department"]] for row in rows}
-    found = paycost.totals({row[at["id"]]: costs.get(row[at["id"]]) for row in rows}, parent_of, department_of)
+    rows = chart_rows(data)
+    costs = paycost.monthly_costs(roles, {row["id"]: row["headcount"] for row in rows})
+    parent_of = {row["id"]: row["parentId"] for row in rows}
+    department_of = {row["id"]: row["department"] for row in rows}
+    found = paycost.totals({row["id"]: costs.get(row["id"]) for row in rows}, parent_of, department_of)
     data["cost"] = {str(role_id): cost_figures(total) for role_id, total in found.subtree.items()}
     departments = [
         {"name": data["departments"][str(dept)]["name"], **cost_figures(total)}
@@ -200,8 +203,8 @@ def add_costs(reader, roles, data):
     ]
     whole = paycost.Total()
     for row in rows:
-        whole = whole.add(costs.get(row[at["id"]]))
-    unknown = [row[at["title"]] for row in rows if costs.get(row[at["id"]]) is None]
+        whole = whole.add(costs.get(row["id"]))
+    unknown = [row["title"] for row in rows if costs.get(row["id"]) is None]
     return {"departments": departments, "unknown_roles": unknown, **cost_figures(whole)}
 
 

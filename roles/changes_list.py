@@ -42,12 +42,15 @@ def rows(params):
         allowed = set(Role.objects.in_department(department).values_list("pk", flat=True))
         found = [(step, row) for step, row in found if row.role_id in allowed]
     words = names()
+    # One translation per kind, not per row: get_kind_display() rebuilds its table on every call
+    # (a third of the time of a year's list).
+    kind_labels = {kind: str(label) for kind, label in RoleChange.Kind.choices}
     listed = [
         {
             "id": row.pk,
             "role": row.role,
             "kind": row.kind,
-            "kind_label": row.get_kind_display(),
+            "kind_label": kind_labels.get(row.kind, row.kind),
             "before": timeline.value_text(row.kind, step.before, words),
             "after": timeline.value_text(row.kind, step.after, words),
             "effective_date": row.effective_date,
