@@ -196,9 +196,7 @@ def render_plan(request, plan, bound=None, status=200):
     bound = bound or {}
     editing = plan.status == Plan.Status.DRAFT and permissions.can_edit(request.user)
     deciding = plan.status == Plan.Status.SUBMITTED and permissions.can_publish(request.user)
-    change_forms = []
-    if editing:
-        change_forms = [bound.get(kind) or ChangeForm(kind, choices) for kind in CHANGE_FIELDS]
+    change_forms = {kind: bound.get(kind) or ChangeForm(kind, choices) for kind in CHANGE_FIELDS} if editing else {}
     labels = chart_labels() | {"changedFields": _("Changed by the plan: {fields}")}
     context = {
         "plan": plan,
@@ -214,7 +212,7 @@ def render_plan(request, plan, bound=None, status=200):
         "editing": editing,
         "deciding": deciding,
         "change_forms": change_forms,
-        "move_form": change_forms[1] if editing else None,
+        "move_form": change_forms.get(planning.MOVE),
         "remove_errors": bound.get("remove"),
         "submit_errors": bound.get("submit"),
         "approve_form": bound.get("approve")
@@ -251,32 +249,24 @@ def plan_chart(plan, diff):
     """
     base = planning.active(diff.base)
     after = planning.active(diff.proposal.states)
-    places = {
-        pk: (slug, (tree_id, lft))
-        for pk, slug, tree_id, lft in Role.objects.values_list("pk", "slug", "tree_id", "lft")
-    }
-    order = {pk: place for pk, (_slug, place) in places.items()}
+    slugs, order = {}, {}  # a role the plan adds has no address yet
+    for pk, slug, tree_id, lft in Role.objects.values_list("pk", "slug", "tree_id", "lft"):
+        slugs[pk], order[pk] = slug, (tree_id, lft)
     filled = in_post_counts()
     for removed, kept in diff.proposal.merged.items():  # people go with a merge
         filled[kept] = filled.get(kept, 0) + filled.pop(removed, 0)
 
+    def row(role_id, states):
+        """One role as a chart row (staffing.COLUMNS)."""
+        state = states[role_id]
+        parent = state["parent"] if state["parent"] in states else None
+        place = (state["title"], state["department"], state["grade"], state["headcount"])
+        return [role_id, parent, slugs.get(role_id, ""), *place, filled.get(role_id, 0), False]
+
     def rows(states):
         """The states as chart rows, in tree order (superiors first, siblings in today's order)."""
-        numbered = sorted(timeline.nested_rows(states, order), key=lambda row: (row[1], row[2]))
-        return [
-            [
-                role_id,
-                state["parent"] if state["parent"] in states else None,
-                places.get(role_id, ("",))[0],
-                state["title"],
-                state["department"],
-                state["grade"],
-                state["headcount"],
-                filled.get(role_id, 0),
-                False,
-            ]
-            for role_id, state in ((number[0], states[number[0]]) for number in numbered)
-        ]
+        numbered = sorted(timeline.nested_rows(states, order), key=lambda numbers: numbers[1:3])
+        return [row(role_id, states) for role_id, *_numbers in numbered]
 
     differences = timeline.compare(base, after)
     removed = {role_id for role_id, difference in differences.items() if difference.mark == "removed"}
