@@ -215,7 +215,6 @@ CHANGE_EXAMPLES = [
     ),
     OpenApiExample("merge", value={"kind": "merge", "role": 7, "into": 6}, request_only=True),
 ]
-NO_BODY = {204: None}
 CONFLICTS = OpenApiResponse(
     ConflictsSerializer, description=gettext_lazy("The plan's status forbids it, or approval found conflicts.")
 )
