@@ -99,6 +99,7 @@ def chart(request):
         "comparison": comparison,
         "marks": comparison_marks(),
         "costs": costs,
+        "can_see_plans": permissions.can_see_plans(request.user),
     }
     return render(request, "orgchart/chart.html", context)
 
