@@ -63,7 +63,9 @@ def test_hr_plans_drags_and_submits_an_approver_approves_and_next_month_changes(
     log_in(page, live_server, hr)
 
     # The chart page leads HR to the plans; a new plan starts from today's organisation.
-    page.goto(f"{live_server.url}/orgchart/plans/")
+    open_chart(page, f"{live_server.url}/orgchart/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="组织调整方案").click()
     expect(page.get_by_role("heading", name="组织调整方案")).to_be_visible()
     page.get_by_label("方案名称").fill("推广组调整")
     with page.expect_navigation():

@@ -131,6 +131,17 @@ def test_hr_and_approvers_see_the_list_and_a_plan(shop, client, who):
     assert client.get(f"/orgchart/plans/{plan.pk}/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("who", "linked"), [("hr", True), ("approver", True), ("manager", False), ("anonymous", False)]
+)
+def test_the_chart_page_links_to_the_plans_for_hr_and_approvers_only(shop, client, who, linked):
+    if who == "manager":
+        client.force_login(make_manager())
+    elif who != "anonymous":
+        client.force_login(shop[who])
+    assert ('<a href="/orgchart/plans/">组织调整方案</a>' in client.get("/orgchart/").content.decode()) is linked
+
+
 def test_an_action_is_post_only(shop, client):
     plan = new_plan(shop)
     client.force_login(shop["hr"])
