@@ -36,7 +36,9 @@ Writing (each in one transaction; a refusal raises django ValidationError and le
   because the tree service creates roles only from today backwards. A merge moves the removed role's
   people (orgchart.Employee) to the kept role at approval.
 
-Status errors carry the code "plan_status"; a change that depends on another, "plan_in_use".
+ValidationError codes: "plan_status" (the plan's status forbids it), "plan_empty" (submitting no
+changes), "plan_in_use" (removing a change a later one needs), "plan_refused" (the plan's rules refuse
+a change; raised per field: "role", "parent", "into", "title", "headcount"…).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -219,7 +221,8 @@ def remove_change(plan_id, user, number):
         base = organisation_on(plan.base_date)
         before = {p.number for p in planning.propose(base, changes).problems}
         rest = [c for c in changes if c.number != number]
-        broken = [p for p in planning.propose(base, rest).problems if p.number not in before]
+        added = {planning.new_role_id(c.number): c.value["title"] for c in changes if c.kind == planning.ADD}
+        broken = [p for p in planning.propose(base, rest, added).problems if p.number not in before]
         if broken:
             raise ValidationError(
                 _("Change %(number)s needs it: %(reason)s") % {"number": broken[0].number, "reason": broken[0].message},

@@ -191,7 +191,7 @@ def test_a_change_a_later_one_needs_cannot_be_removed(shop):
     with pytest.raises(ValidationError) as refused:
         plans.remove_change(plan.pk, shop["hr"], 1)
     assert refused.value.code == "plan_in_use"
-    assert "“#-1” does not exist" in refused.value.messages[0]
+    assert refused.value.messages[0] == "Change 2 needs it: “推广经理” does not exist in this organisation."
     plans.remove_change(plan.pk, shop["hr"], 2)
     plans.remove_change(plan.pk, shop["hr"], 1)
     assert plans.changes_of(plan) == []
