@@ -132,7 +132,7 @@ class RoleViewSet(viewsets.ModelViewSet):
     lookup_value_regex = ID_IN_PATH
     error_codes_by_action = {
         "list": {"400", "401", "403"},
-        "retrieve": {"401", "403", "404"},
+        "retrieve": {"400", "401", "403", "404"},  # 400: an as_of that is no date
         "create": {"400", "401", "403"},
         "update": {"400", "401", "403", "404"},
         "partial_update": {"400", "401", "403", "404"},
