@@ -439,7 +439,7 @@ def organisation(days):
     """The chart of each day, and every role's row, by titles (ids of roles created differ between runs)."""
     titles = dict(Role.objects.values_list("pk", "title"))
     return [chart_on(day) for day in days], sorted(
-        (r.title, titles.get(r.parent_id), r.department_id, r.headcount, r.status == Role.Status.ARCHIVED)
+        (r.title, titles.get(r.parent_id, ""), r.department_id, r.headcount, r.status == Role.Status.ARCHIVED)
         for r in Role.objects.all()
     )
 
