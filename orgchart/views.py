@@ -40,7 +40,7 @@ def query_string(*pairs):
 def chart_roles(request):
     """The reader, the roles it may see (one subtree when ?root=<slug> is given) and that root, or None."""
     reader = RoleReader.of_request(request)
-    roles = reader.roles()
+    roles = reader.organisation()
     root_slug = request.GET.get("root")
     if not root_slug:
         return reader, roles, None
@@ -157,7 +157,7 @@ def compare_days(request, reader, root, data):
     if asked is None:
         return None
     other = RoleReader(reader.audience, as_of=asked)
-    roles = other.roles()
+    roles = other.organisation()
     then = chart_data(other, roles if root is None else other.branch(roles, root))
     differences = timeline.compare(day_states(then), day_states(data))
     compared_day = other.as_of or dated.today()
@@ -219,7 +219,7 @@ def cost_figures(total):
 def vacancies(request):
     audience = Audience.of_request(request)
     reader = RoleReader(audience)
-    roles = staffed(reader.cards()).exclude(filled=F("headcount")).order_by("tree_id", "lft")
+    roles = staffed(reader.cards(reader.organisation())).exclude(filled=F("headcount")).order_by("tree_id", "lft")
     roles = reader.load(roles, superior_only=True)
     people = {}
     if audience.see_people:

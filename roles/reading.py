@@ -5,7 +5,8 @@ Every page, export and endpoint that shows roles asks here, so the rules below h
 - `Audience`: what one reader may see (drafts, pay, the reference pay range, people's names),
   decided once per request or export from the user and the shop profile (the rules themselves
   are in roles.permissions).
-- `RoleReader(audience).roles()`: the roles that reader may see at all.
+- `RoleReader(audience).roles()`: the roles that reader may see at all; `organisation()`: those
+  of them in the organisation (no archived roles), what charts and trees show.
 - `RoleReader.load(roles)`: those roles ready to show, in a fixed number of queries:
   * content: a role whose working copy is not approved yet is shown to a reader who may not see
     drafts in its live (approved) version — what the job description says comes from that
@@ -252,9 +253,17 @@ class RoleReader:
             return roles
         return roles.filter(permissions.catalogue_is_public_q())
 
-    def cards(self):
-        """roles() with what a list row shows (department, grade)."""
-        return self.roles().select_related("department", "department__parent", "grade")
+    def organisation(self):
+        """The roles of the organisation on the day read that this reader may see: what a chart or a
+        tree shows. roles() without archived roles (a past or future day's roles() has none; a role a
+        reorganisation plan adds from a later day waits archived until then)."""
+        roles = self.roles()
+        return roles if self.as_of is not None else roles.exclude(status=Role.Status.ARCHIVED)
+
+    def cards(self, roles=None):
+        """`roles` (default roles()) with what a list row shows (department, grade)."""
+        roles = self.roles() if roles is None else roles
+        return roles.select_related("department", "department__parent", "grade")
 
     def job_descriptions(self):
         """roles() with everything a job description shows (page, PDF, Word, Excel, API detail)."""

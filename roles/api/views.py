@@ -392,7 +392,7 @@ def tree(request):
 
 
 def tree_rows(reader, base):
-    rows = reader.rows(reader.roles(), ("slug", "department_id", "grade_id"))
+    rows = reader.rows(reader.organisation(), ("slug", "department_id", "grade_id"))
     return [
         {
             "id": role_id,

@@ -427,13 +427,6 @@ def test_a_submitted_plan_cannot_be_changed_and_says_so(shop, client):
     assert "只有草稿状态的方案可以修改、删除或提交；该方案当前为“已提交审批”。" in page_text(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap against the issue's 'today's chart is unchanged' (not in the plan pages; docs/architecture.md "
-    "states it as a limit): a plan approved from a later day creates its new roles today as archived "
-    "(orgchart/plans.py _create) and staff readers' present-day chart lists archived roles "
-    "(RoleReader.roles() is Role.objects.all() for see_drafts), so HR sees the new role today as a draft card.",
-)
 def test_todays_chart_for_staff_has_no_role_a_plan_adds_later(shop, client):
     plan = new_plan(shop, add_manager(shop))
     plans.submit(plan.pk, shop["hr"])
