@@ -101,14 +101,16 @@ def test_an_approver_publishes_and_is_recorded_with_the_effective_date(store_cs,
     edit_first_duty_in_the_admin(client_for(client, hr), store_cs, NEW_DUTY)
     submitted = submit(store_cs, hr)
     client_for(client, approver)
-    response = client.post(workflow_url(store_cs, "publish"), {"comment": "同意", "effective_date": "2027-01-01"})
+    # A day already past (back-dated): in force at once. A later day schedules it (test_scheduled_versions.py).
+    effective = timezone.localdate() - datetime.timedelta(days=6)
+    response = client.post(workflow_url(store_cs, "publish"), {"comment": "同意", "effective_date": effective.isoformat()})
     assert response.status_code == 302
     role = Role.objects.get(pk=store_cs.pk)
     version = role.live_version
     assert role.status == Role.Status.PUBLISHED
     assert version.pk == submitted.pk  # the submitted version itself, not a copy
     assert version.approved_by == approver and version.created_by == hr
-    assert version.effective_date == datetime.date(2027, 1, 1)
+    assert version.effective_date == effective
     assert version.comment == "加入直播间咨询" and version.approval_comment == "同意"
     assert version.snapshot["duties"][0] == NEW_DUTY
     client.logout()
