@@ -1,11 +1,14 @@
 """The organisation in time at 2,000 roles with 20,000 dated changes over three years (issue 12).
 
-Measures the chart data today and as of a past day through the one read path (periods table),
-against the alternative the periods replace: replaying the change log up to that day. Also one
-dated move and one back-dated rename at that size. Run with `make bench`; prints a table.
+Measures, as a manager, the chart data today and as of a past day through the one read path
+(periods table), against the alternative the periods replace: replaying the change log up to that
+day; the changes list of a year (page and API); one dated move and one back-dated rename at that
+size. Query counts are of one request each. Run with `make bench` (BENCH_DATABASE_URL: PostgreSQL);
+prints a table.
 """
 
 import datetime
+import os
 import random
 import statistics
 import sys
@@ -95,6 +98,14 @@ def timed(action, repeat=REPEAT):
     return statistics.median(times) * 1000
 
 
+def queries_of(client, url):
+    """SQL queries of one request, counted as soon as it ends (the next request empties Django's query log)."""
+    client.get(url)  # per-process caches warm, as in the timed requests
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
 def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(12)
@@ -106,18 +117,19 @@ def main():
 
     client.force_login(make_manager("bench-manager"))
     print(f"\n## The organisation in time: {ROLES:,} roles, {RoleChange.objects.count():,} dated changes, "
-          f"{RolePeriod.objects.count():,} periods ({connection.vendor})\n")  # fmt: skip
+          f"{RolePeriod.objects.count():,} periods ({connection.vendor}; load average "
+          f"{os.getloadavg()[0]:.2f})\n")  # fmt: skip
     print("| what | p50 | queries |")
     print("|---|---|---|")
+    year_ago = today - datetime.timedelta(days=365)
     for label, url in [
         ("chart data today", "/orgchart/data.json"),
         (f"chart data as of {past} (periods)", f"/orgchart/data.json?as_of={past}"),
-        ("API tree as of a past day", f"/api/v1/tree/?as_of={past}"),
+        ("API tree as of a past day (answer cached per revision)", f"/api/v1/tree/?as_of={past}"),
+        (f"changes list page, {year_ago} to {today}", f"/orgchart/changes/?from={year_ago}&to={today}"),
+        ("API changes list, the same year (first page)", f"/api/v1/changes/?from={year_ago}&to={today}"),
     ]:
-        client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        print(f"| {label} | {timed(lambda u=url: client.get(u)):.1f} ms | {len(queries)} |")
+        print(f"| {label} | {timed(lambda u=url: client.get(u)):.1f} ms | {queries_of(client, url)} |")
 
     def replay():
         rows = RoleChange.objects.filter(effective_date__lte=past).values_list(
