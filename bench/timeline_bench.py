@@ -135,14 +135,17 @@ def main():
     for label, url in [
         ("chart data today", "/orgchart/data.json"),
         (f"chart data as of {past} (periods)", f"/orgchart/data.json?as_of={past}"),
-        ("API tree as of a past day (answer cached per revision)", f"/api/v1/tree/?as_of={past}"),
-        (f"changes list page, {year_ago} to {today}", f"/orgchart/changes/?from={year_ago}&to={today}"),
-        ("API changes list, the same year (first page)", f"/api/v1/changes/?from={year_ago}&to={today}"),
+        ("API tree as of a past day", f"/api/v1/tree/?as_of={past}"),
     ]:
         warm = timed(lambda u=url: client.get(u))
         cold = timed(lambda u=url: client.get(u), before=CatalogueRevision.bump)
         queries = f"{queries_of(client, url)} ({queries_of(client, url, CatalogueRevision.bump)})"
         print(f"| {label} | {warm:.1f} ms | {cold:.1f} ms | {queries} |")
+    for label, url in [  # nothing kept per revision: one figure
+        (f"changes list page, {year_ago} to {today}", f"/orgchart/changes/?from={year_ago}&to={today}"),
+        ("API changes list, the same year (first page)", f"/api/v1/changes/?from={year_ago}&to={today}"),
+    ]:
+        print(f"| {label} | | {timed(lambda u=url: client.get(u), 5):.1f} ms | {queries_of(client, url)} |")
 
     def replay():
         rows = RoleChange.objects.filter(effective_date__lte=past).values_list(

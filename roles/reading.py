@@ -512,6 +512,7 @@ class RoleReader:
         order = {role_id: row[4:6] for role_id, row in by_id.items()}
         states = {role_id: {"parent": row[1]} for role_id, row in by_id.items()}
         numbered = [row for row in timeline.nested_rows(states, order) if row[0] in visible]
+        numbered.sort(key=lambda r: (r[1], r[2]))
         placed = nearest_visible_ancestors(numbered)
         out = []
         for role_id, *_numbers in numbered:

@@ -113,35 +113,37 @@ def would_cycle(parents, role_id, new_parent):
 
 
 def nested_rows(states, order):
-    """(id, tree_id, lft, rght) of each role, numbered as a nested set from the superior links, in
-    tree order (tree_id, lft).
+    """(id, tree_id, lft, rght) of each role, numbered as a nested set from the superior links.
 
     `order` (role id -> sort key) orders siblings and tops; roles not in it come last, by id.
     The numbering is what the present tree stores in its lft/rght columns, so the readers built
     for the present (treecheck.nearest_visible_ancestors) read a past or future day unchanged.
     """
+    children = {}
+    tops = []
+    for role_id in states:
+        above = superior_of(states, role_id)
+        (children.setdefault(above, []) if above is not None else tops).append(role_id)
 
     def key(role_id):
         return (0, order[role_id]) if role_id in order else (1, role_id)
 
-    children = {}
-    tops = []
-    for role_id in sorted(states, key=key):  # one sort: every list of siblings comes out in order
-        above = superior_of(states, role_id)
-        (children.setdefault(above, []) if above is not None else tops).append(role_id)
     rows = []
-    for tree_id, top in enumerate(tops, start=1):
+    for tree_id, top in enumerate(sorted(tops, key=key), start=1):
         counter = 1
-        stack = [(top, None)]  # (role id, None) to open it; (role id, index of its row) to close it
+        first = {}
+        stack = [(top, False)]
         while stack:
-            role_id, opened = stack.pop()
-            if opened is not None:
-                rows[opened] = (role_id, tree_id, rows[opened][2], counter)
-            else:
-                stack.append((role_id, len(rows)))
-                rows.append((role_id, tree_id, counter, None))
-                stack.extend((child, None) for child in reversed(children.get(role_id, ())))
+            role_id, done = stack.pop()
+            if done:
+                rows.append((role_id, tree_id, first[role_id], counter))
+                counter += 1
+                continue
+            first[role_id] = counter
             counter += 1
+            stack.append((role_id, True))
+            for child in sorted(children.get(role_id, ()), key=key, reverse=True):
+                stack.append((child, False))
     # A loop (refused on writing, so never expected) would leave roles unnumbered: show them at the top.
     numbered = {row[0] for row in rows}
     for role_id in sorted(set(states) - numbered, key=key):
