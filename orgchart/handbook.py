@@ -2,7 +2,7 @@
 
 A few hundred pages take WeasyPrint tens of seconds and hundreds of MiB, so the web request
 never renders it: /handbook.pdf starts a background task (django-tasks; `manage.py db_worker`
-runs it) or joins one already running for the same language and audience, and redirects to a
+runs it) or joins one already running for the same language, audience and day, and redirects to a
 status page that refreshes itself until the download link appears. `manage.py export_handbook`
 renders the same document in the foreground.
 """
@@ -10,7 +10,7 @@ renders the same document in the foreground.
 import base64
 import logging
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +28,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from roles import permissions
 from roles.exports.pdf import jd_context
 from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, render_pdf, safe_filename
-from roles.reading import Audience, RoleReader
+from roles.reading import Audience, RoleReader, requested_day
 from shopconfig.downloads import atomic_write, file_download
 from shopconfig.models import ShopProfile
 
@@ -123,17 +123,26 @@ class _ProgressWriter:
 
 
 @task(takes_context=True)
-def build_handbook_task(context, language, with_pay, root_slug):
-    """Background task: render the handbook into EXPORTS_ROOT, recording progress and the outcome."""
+def build_handbook_task(context, language, with_pay, root_slug, as_of=None):
+    """Background task: render the handbook into EXPORTS_ROOT, recording progress and the outcome.
+
+    `as_of` is the day as YYYY-MM-DD (task arguments are JSON), or None for today's catalogue.
+    """
+    day = date.fromisoformat(as_of) if as_of else None
     export, _created = HandbookExport.objects.get_or_create(
         task_id=context.task_result.id,
-        defaults={"language": language, "with_pay": with_pay, "root_slug": root_slug},
+        defaults={"language": language, "with_pay": with_pay, "root_slug": root_slug, "as_of": day},
     )
     HandbookExport.objects.filter(pk=export.pk).update(status=HandbookExport.Status.RUNNING, updated_at=timezone.now())
     try:
         with atomic_write(export.path) as handle:
             roles_count, pages = build_handbook(
-                handle, language=language, with_pay=with_pay, root_slug=root_slug, progress=_ProgressWriter(export)
+                handle,
+                language=language,
+                with_pay=with_pay,
+                root_slug=root_slug,
+                progress=_ProgressWriter(export),
+                as_of=day,
             )
     except BaseException as error:
         with translation.override(language):
@@ -166,11 +175,12 @@ def build_handbook_task(context, language, with_pay, root_slug):
 
 
 def _remove_older_copies(export):
-    """A newer handbook of the same kind replaces the older files (the exports folder stays small)."""
+    """A newer handbook of the same kind and day replaces the older files (the exports folder stays small)."""
     older = HandbookExport.objects.filter(
         language=export.language,
         with_pay=export.with_pay,
         root_slug=export.root_slug,
+        as_of=export.as_of,
         status__in=[HandbookExport.Status.DONE, HandbookExport.Status.FAILED],
         created_at__lt=export.created_at,
     )
@@ -189,22 +199,21 @@ def _remove_older_copies(export):
             part.unlink(missing_ok=True)
 
 
-def start_handbook(*, language, with_pay, root_slug="", user=None):
-    """Join an unfinished export of the same handbook, or enqueue a new one; return its HandbookExport."""
+def start_handbook(*, language, with_pay, root_slug="", as_of=None, user=None):
+    """Join an unfinished export of the same handbook and day, or enqueue a new one; return its HandbookExport.
+
+    `as_of` is the day to print (RoleReader.as_of: None for today's catalogue).
+    """
+    kind = {"language": language, "with_pay": with_pay, "root_slug": root_slug, "as_of": as_of}
     fresh = timezone.now() - STALE_AFTER
-    running = (
-        HandbookExport.objects.unfinished()
-        .filter(language=language, with_pay=with_pay, root_slug=root_slug, updated_at__gte=fresh)
-        .first()
-    )
+    running = HandbookExport.objects.unfinished().filter(**kind, updated_at__gte=fresh).first()
     if running is not None and not _task_failed(running):
         return running
-    result = build_handbook_task.enqueue(language, with_pay, root_slug)
+    result = build_handbook_task.enqueue(language, with_pay, root_slug, as_of and as_of.isoformat())
     # The immediate backend (tests) has already run the task, which created the row.
     try:
         export, _created = HandbookExport.objects.get_or_create(
-            task_id=result.id,
-            defaults={"language": language, "with_pay": with_pay, "root_slug": root_slug, "requested_by": user},
+            task_id=result.id, defaults={**kind, "requested_by": user}
         )
     except IntegrityError:  # the worker created it at the same moment
         export = HandbookExport.objects.get(task_id=result.id)
@@ -252,23 +261,34 @@ def _published(request):
     return RoleReader(Audience.of_request(request)).roles().published()
 
 
-def _root_title(request, slug):
-    """The title of a handbook's top role as this reader reads it, or ""."""
-    reader = RoleReader(Audience.of_request(request))
+def _root_title(request, export):
+    """The title of a handbook's top role as this reader reads it on the handbook's day, or ""."""
+    slug = export.root_slug
+    reader = RoleReader(Audience.of_request(request), as_of=export.as_of)
     roles = reader.load(reader.cards().filter(slug=slug), superior_only=True) if slug else []
     return roles[0].title if roles else ""
 
 
+def _day_printed(request, with_pay):
+    """The day the handbook prints: the one this reader may read (no scheduled future for visitors),
+    then the one a printed handbook reads (it prints the published catalogue, no scheduled future)."""
+    day = RoleReader(Audience.of_request(request), as_of=requested_day(request.GET)).as_of
+    return RoleReader(Audience.printed(request.shop, with_pay=with_pay), as_of=day).as_of
+
+
 def handbook_pdf(request):
-    """/handbook.pdf[?root=<slug>]: start (or join) the handbook task and show its progress."""
+    """/handbook.pdf[?root=<slug>][&as_of=YYYY-MM-DD]: start (or join) the handbook task and show its progress."""
+    with_pay = permissions.can_see_pay(request.user)
+    day = _day_printed(request, with_pay)  # a bad day: BadParameter, a 400
     published = _published(request)
     root_slug = request.GET.get("root", "")
     if not published.filter(**({"slug": root_slug} if root_slug else {})).exists():
         raise Http404
     export = start_handbook(
         language=get_language(),
-        with_pay=permissions.can_see_pay(request.user),
+        with_pay=with_pay,
         root_slug=root_slug,
+        as_of=day,
         user=request.user if request.user.is_authenticated else None,
     )
     return redirect("handbook-status", task_id=export.task_id)
@@ -290,21 +310,30 @@ def handbook_status(request, task_id):
             "export": export,
             "task_status": result.status.label if result is not None else "",
             "worker_missing": waiting,
-            "root_title": _root_title(request, export.root_slug),
-            "retry_query": f"?{urlencode({'root': export.root_slug})}" if export.root_slug else "",
+            "root_title": _root_title(request, export),
+            "retry_query": _retry_query(export),
         },
     )
     response["Cache-Control"] = "no-store"
     return response
 
 
+def _retry_query(export):
+    """The query string that asks for the same handbook again (its top role and day), or ""."""
+    params = {"root": export.root_slug, "as_of": export.as_of and export.as_of.isoformat()}
+    params = {name: value for name, value in params.items() if value}
+    return f"?{urlencode(params)}" if params else ""
+
+
 def handbook_download(request, task_id):
+    """The finished handbook's file, named with its top role and the day it prints."""
     export = _readable_export(request, task_id)
     if export.status != HandbookExport.Status.DONE or not export.path.is_file():
         raise Http404
     with translation.override(export.language):
         name = handbook_filename(
-            root_title=_root_title(request, export.root_slug), date=timezone.localdate(export.finished_at)
+            root_title=_root_title(request, export),
+            date=export.as_of or timezone.localdate(export.finished_at),
         )
     response = file_download(export.path, name, PDF_CONTENT_TYPE)
     response["Cache-Control"] = "private, no-cache"

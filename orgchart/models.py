@@ -65,6 +65,8 @@ class HandbookExport(models.Model):
     language = models.CharField(_("language"), max_length=10)
     with_pay = models.BooleanField(_("with pay"), default=False)
     root_slug = models.CharField(_("top role"), max_length=80, blank=True)
+    # The day printed (RoleReader.as_of); None: today's catalogue, as on the day the task ran.
+    as_of = models.DateField(_("as of"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -267,6 +267,15 @@ ROWS = [
     Row(
         "handbook", "/handbook.pdf?root=live-ops", (NOTFOUND,) * 6, label="a draft's branch", settings=HANDBOOK_NOT_RUN
     ),
+    Row("handbook", "/handbook.pdf?as_of=2025-06-01", (REDIRECT,) * 6, label="as of a day", settings=HANDBOOK_NOT_RUN),
+    Row(
+        "handbook",
+        "/handbook.pdf?as_of=2025-06-01",
+        (NOTFOUND, NOTFOUND, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+        label="as of a day, private catalogue",
+        prepare=private_catalogue,
+        settings=HANDBOOK_NOT_RUN,
+    ),
     Row("handbook-status", "/handbook/public-handbook/", EVERYONE_OK, label="without pay"),
     Row("handbook-status", "/handbook/pay-handbook/", INTERNAL_PAGE, label="with pay"),
     Row("handbook-status", "/handbook/no-such-task/", (NOTFOUND,) * 6, label="unknown task"),

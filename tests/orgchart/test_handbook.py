@@ -1,5 +1,6 @@
 """The handbook: a background task, its status page and download, the PDF's contents, and the command."""
 
+import datetime
 import io
 import os
 import re
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from orgchart import handbook
 from orgchart.models import HandbookExport
+from roles import services
 from roles.exports import pdfengine
 from roles.models import Role
 from shopconfig.models import ShopProfile
@@ -282,3 +284,76 @@ def test_the_command_fails_cleanly_and_writes_nothing(catalogue, tmp_path, monke
     with pytest.raises(CommandError, match="fonts-noto-cjk"):
         call_command("export_handbook", str(tmp_path / "b.pdf"))
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------------------- a day's handbook (issue 12)
+
+
+@pytest.fixture
+def renamed_today(catalogue):
+    """推广专员 is renamed 推广经理 today; the seed's organisation is in force from 2025-01-01."""
+    promo = Role.objects.get(slug="promotion-specialist")
+    promo.title = "推广经理"
+    services.save_role(promo)
+    return promo
+
+
+def test_a_past_days_handbook_prints_that_days_titles_and_says_which_day(renamed_today, client):
+    status_page, export = request_handbook(client, root="promotion-supervisor", as_of="2026-03-01")
+    assert export.as_of == datetime.date(2026, 3, 1) and export.status == HandbookExport.Status.DONE
+    assert "2026-03-01" in status_page.content.decode()
+    response, content = download(client, export)
+    text = squeezed(pdf_text(content))
+    assert "推广专员" in text and "推广经理" not in text
+    assert attachment_filename(response).endswith("-2026-03-01.pdf")
+
+    _status, today = request_handbook(client, root="promotion-supervisor")
+    assert today.as_of is None
+    response, content = download(client, today)
+    text = squeezed(pdf_text(content))
+    assert "推广经理" in text and "推广专员" not in text
+    assert attachment_filename(response).endswith(f"-{timezone.localdate().isoformat()}.pdf")
+    assert "2026-03-01" not in client.get(f"/handbook/{today.task_id}/").content.decode()
+    assert export.path.is_file()  # today's handbook does not replace the past day's
+
+
+def test_requests_for_different_days_do_not_share_an_export(renamed_today, client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    _status, today = request_handbook(client)
+    _status, past = request_handbook(client, as_of="2026-03-01")
+    _status, past_again = request_handbook(client, as_of="2026-03-01")
+    _status, today_again = request_handbook(client, as_of=timezone.localdate().isoformat())  # today by its date
+    assert past != today and past == past_again and today_again == today
+    assert (today.as_of, past.as_of) == (None, datetime.date(2026, 3, 1))
+    page = client.get(f"/handbook/{past.task_id}/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "2026-03-01" in page and 'http-equiv="refresh"' in page
+
+
+def test_a_later_day_prints_todays_handbook_for_visitors_and_staff(renamed_today, client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    later = timezone.localdate() + timedelta(days=30)
+    _status, export = request_handbook(client, as_of=later.isoformat())
+    assert export.as_of is None  # no scheduled future
+    client.force_login(make_hr_user())
+    _status, export = request_handbook(client, as_of=later.isoformat())
+    assert export.as_of is None  # a printed handbook prints the published catalogue, no scheduled future
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "", "2101-01-01"])
+def test_a_handbook_for_a_day_that_is_not_a_date_is_a_400(catalogue, client, value):
+    page = client.get("/handbook.pdf", {"as_of": value}, HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert page.status_code == 400
+    assert "YYYY-MM-DD" in page.content.decode() and "日期" in page.content.decode()
+    assert not HandbookExport.objects.exists()
+
+
+def test_a_past_days_handbook_costs_the_same_queries_with_more_roles(renamed_today, monkeypatch):
+    rendered = []
+    monkeypatch.setattr(
+        handbook, "render_pdf", lambda html, *a, **k: rendered.append(html) or pdfengine.RenderedPdf(None, 1)
+    )
+    day = datetime.date(2026, 3, 1)
+    assert_constant_queries(
+        lambda: handbook.build_handbook(None, language="zh-hans", with_pay=True, as_of=day), lambda: add_roles(10)
+    )
+    assert "推广专员" in rendered[-1] and "推广经理" not in rendered[-1]
