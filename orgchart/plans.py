@@ -314,6 +314,7 @@ def _record(plan, changes, live, user, day):
     states = {role_id: dict(state) for role_id, state in live.items()}
     real = {}  # new-role id (negative) -> the created role's id
     touched = set()
+    batch = dated.Batch(day, user, reason, preload=True)
     for change in changes:
         roles = planning.affected(states, change)
         before = {i: dict(states[i]) for i in roles if i in states}
@@ -322,14 +323,14 @@ def _record(plan, changes, live, user, day):
         for role_id in roles:
             after = states[role_id]
             if role_id < 0 and role_id not in real:
-                real[role_id] = _create(after, change.value, real, user, day, reason)
+                real[role_id] = _create(after, change.value, real, batch)
                 touched.add(real[role_id])
                 continue
             fields = {f: _real(f, v, real) for f, v in after.items() if before[role_id][f] != v}
             if fields:
                 target = real.get(role_id, role_id)
                 try:
-                    dated.record(target, fields, day, user, reason)
+                    batch.record(target, fields)
                 except ValidationError as error:
                     raise PlanConflicts([Conflict(target, after["title"], error.messages[0])]) from None
                 touched.add(target)
@@ -337,6 +338,7 @@ def _record(plan, changes, live, user, day):
             Employee.objects.filter(role_id=change.role).update(
                 role_id=real.get(change.value["into"], change.value["into"])
             )
+    batch.save()
     return touched
 
 
@@ -349,8 +351,9 @@ def _real(field, value, real):
     return value
 
 
-def _create(state, value, real, user, day, reason):
-    """Create a role the plan adds, through the tree service; its id."""
+def _create(state, value, real, batch):
+    """Create a role the plan adds, through the tree service, and take it into `batch`; its id."""
+    user, day, reason = batch.user, batch.day, batch.reason
     role = Role(
         title=state["title"],
         parent_id=real.get(state["parent"], state["parent"]),
@@ -363,10 +366,13 @@ def _create(state, value, real, user, day, reason):
     )
     today = dated.today()
     if day <= today:
-        return services.save_role(role, reason, effective_date=day, user=user).pk
+        role = services.save_role(role, reason, effective_date=day, user=user)
+        batch.add_role(role.pk)
+        return role.pk
     role.status = Role.Status.ARCHIVED  # not in today's organisation: it starts on `day`
     services.save_role(role, reason, effective_date=today, user=user)
-    dated.record(role.pk, {"archived": False}, day, user, reason)
+    batch.add_role(role.pk)
+    batch.record(role.pk, {"archived": False})
     return role.pk
 
 

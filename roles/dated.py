@@ -87,32 +87,139 @@ def record(role_id, values, day, user=None, reason=""):
     that would make a loop on that day or any later day with changes. Returns the new changes;
     apply_due() then brings the present tree in step. Call inside tree_lock().
     """
-    check_day(day)
-    unknown = set(values) - set(timeline.FIELDS)
-    if unknown:
-        raise ValueError(f"not a dated field: {sorted(unknown)}")
-    own = _changes_of([role_id])
-    before = timeline.state_on(own, day)
-    if before is None:
-        first = min((c.effective_date for c in own), default=None)
-        raise ValidationError(
-            _("The role did not exist yet on %(day)s; it exists from %(first)s.")
-            % {"day": day.isoformat(), "first": first.isoformat() if first else "—"},
-            code="before_created",
+    batch = Batch(day, user, reason)
+    batch.record(role_id, values)
+    return batch.save()
+
+
+class Batch:
+    """Many changes effective one day (a plan's approval) recorded as one: the history is read
+    once, each move is checked for loops against the superiors kept per day in memory, and the rows
+    are written and the periods rebuilt once, by save(). Call inside tree_lock()."""
+
+    PENDING = 10**18  # in-memory order of changes not saved yet: after every saved one
+
+    def __init__(self, day, user=None, reason="", preload=False):
+        """Check the day; read the whole history now when `preload` (many roles will be recorded)."""
+        check_day(day)
+        self.day, self.user, self.reason = day, user, reason
+        self.by_role = {}  # role id -> its changes (timeline.Change), saved and pending
+        self.complete = False  # whether by_role holds every role's history
+        self.parents = None  # later day -> role id -> superior id (not archived), built on the first move
+        self.rows = []
+        if preload:
+            self._load(None)
+
+    def _load(self, role_ids):
+        """Read the saved changes of these roles (all: None) into memory."""
+        for role_id in role_ids or ():
+            self.by_role[role_id] = []
+        for change in _changes_of(role_ids):
+            self.by_role.setdefault(change.role_id, []).append(change)
+        self.complete = self.complete or role_ids is None
+
+    def own(self, role_id):
+        """The changes of one role, read from the database the first time it is asked for."""
+        if role_id not in self.by_role and not self.complete:
+            self._load([role_id])
+        return self.by_role.get(role_id, [])
+
+    def add_role(self, role_id):
+        """Take in a role created meanwhile (its changes were saved by record_created)."""
+        self._load([role_id])
+        if self.parents is not None:
+            self._place(role_id)
+
+    def record(self, role_id, values):
+        """Like record() for one role, kept in memory until save(); returns the fields recorded."""
+        unknown = set(values) - set(timeline.FIELDS)
+        if unknown:
+            raise ValueError(f"not a dated field: {sorted(unknown)}")
+        own = self.own(role_id)
+        before = timeline.state_on(own, self.day)
+        if before is None:
+            first = min((c.effective_date for c in own), default=None)
+            raise ValidationError(
+                _("The role did not exist yet on %(day)s; it exists from %(first)s.")
+                % {"day": self.day.isoformat(), "first": first.isoformat() if first else "—"},
+                code="before_created",
+            )
+        wanted = {name: _normalised(name, value) for name, value in values.items()}
+        changed = {name: value for name, value in wanted.items() if before[name] != value}
+        pending = [
+            timeline.Change(role_id, name, value, self.day, self.PENDING + len(self.rows) + i)
+            for i, (name, value) in enumerate(changed.items())
+        ]
+        if "parent" in changed and changed["parent"] is not None:
+            self._check_no_loop(role_id, [*own, *pending])
+        own.extend(pending)
+        self.by_role[role_id] = own
+        self.rows.extend(
+            RoleChange(
+                role_id=role_id,
+                kind=name,
+                value=value,
+                effective_date=self.day,
+                recorded_by=self.user,
+                reason=self.reason[:200],
+            )
+            for name, value in changed.items()
         )
-    wanted = {name: _normalised(name, value) for name, value in values.items()}
-    changed = {name: value for name, value in wanted.items() if before[name] != value}
-    if "parent" in changed:
-        _check_no_loop(role_id, changed["parent"], day)
-    rows = [
-        RoleChange(role_id=role_id, kind=name, value=value, effective_date=day, recorded_by=user, reason=reason[:200])
-        for name, value in changed.items()
-    ]
-    created = RoleChange.objects.bulk_create(rows)
-    if created:
-        _rebuild_periods([role_id])
-        CatalogueRevision.bump()  # answers kept per revision (the API tree as of a day) are out of date
-    return created
+        if self.parents is not None and changed.keys() & {"parent", "archived"}:
+            self._place(role_id)
+        return changed
+
+    def save(self):
+        """Write the recorded changes and rebuild the periods of their roles; the new RoleChange rows."""
+        created = RoleChange.objects.bulk_create(self.rows)
+        if created:
+            _rebuild_periods(sorted({row.role_id for row in created}))
+            CatalogueRevision.bump()  # answers kept per revision (the API tree as of a day) are out of date
+        self.rows = []
+        return created
+
+    def _check_no_loop(self, role_id, own):
+        """Refuse the role's changes `own` when they put it under itself on the batch's day or on
+        any later day a superior changes (a scheduled move elsewhere might close the loop later)."""
+        if self.parents is None:
+            self._build_parents()
+        for when, parents in self.parents.items():
+            state = timeline.state_on(own, when)
+            parent = state["parent"] if state is not None and not state["archived"] else None
+            if parent is not None and timeline.would_cycle({**parents, role_id: None}, role_id, parent):
+                raise ValidationError(
+                    _("A role cannot report to itself or to one of its own subordinates."), code="cycle"
+                )
+
+    def _build_parents(self):
+        """The superiors of every role on the batch's day and on each later day with a change of
+        place (created, superior, archived): one pass over the whole history."""
+        if not self.complete:
+            self._load(None)
+        moves = timeline.in_force_order(
+            c
+            for changes in self.by_role.values()
+            for c in changes
+            if c.kind in (timeline.CREATED, "parent", "archived")
+        )
+        days = sorted({self.day} | {c.effective_date for c in moves if c.effective_date > self.day})
+        self.parents, states, pending = {}, {}, iter(moves)
+        change = next(pending, None)
+        for when in days:
+            while change is not None and change.effective_date <= when:
+                states[change.role_id] = timeline.apply(states.get(change.role_id), change)
+                change = next(pending, None)
+            self.parents[when] = {i: s["parent"] for i, s in states.items() if s is not None and not s["archived"]}
+
+    def _place(self, role_id):
+        """Bring one role's superior in the per-day superiors in step with its changes."""
+        own = self.by_role.get(role_id, [])
+        for when, parents in self.parents.items():
+            state = timeline.state_on(own, when)
+            if state is None or state["archived"]:
+                parents.pop(role_id, None)
+            else:
+                parents[role_id] = state["parent"]
 
 
 def record_dotted(role, before, day, user=None, reason=""):
@@ -151,29 +258,6 @@ def _normalised(name, value):
     if name == "headcount":
         return int(value)
     return value
-
-
-def _check_no_loop(role_id, new_parent, day):
-    """Refuse `new_parent` when it puts the role under itself on `day` or on any later day a
-    superior changes (a scheduled move elsewhere might close the loop later)."""
-    if new_parent is None:
-        return
-    changes = timeline.in_force_order(
-        c for c in _changes_of(None) if c.kind in (timeline.CREATED, "parent", "archived")
-    )
-    planned = timeline.Change(role_id, "parent", new_parent, day, float("inf"))
-    days = sorted({day} | {c.effective_date for c in changes if c.effective_date > day})
-    states = {}
-    pending = iter(timeline.in_force_order([*changes, planned]))
-    change = next(pending, None)
-    for when in days:
-        while change is not None and change.effective_date <= when:
-            states[change.role_id] = timeline.apply(states.get(change.role_id), change)
-            change = next(pending, None)
-        parents = {i: s["parent"] for i, s in states.items() if s is not None and not s["archived"]}
-        parent_of_new = parents.get(role_id)
-        if parent_of_new is not None and timeline.would_cycle({**parents, role_id: None}, role_id, parent_of_new):
-            raise ValidationError(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
 
 
 def _rebuild_periods(role_ids):
