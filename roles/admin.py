@@ -303,8 +303,18 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
         )
         return None
 
+    def changelist_view(self, request, extra_context=None):
+        """The tree, with the day a drag-and-drop move takes effect (default today)."""
+        extra_context = {
+            "today": dated.today(),
+            "can_move": self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     def _move_node(self, request):
-        """Drag-and-drop handler of DraggableMPTTAdmin, routed through the tree service."""
+        """Drag-and-drop handler of DraggableMPTTAdmin, routed through the tree service, effective on
+        the day the page's date field sends (today when none is sent)."""
         queryset = self.get_queryset(request)
         try:
             role = queryset.get(pk=request.POST.get("cut_item"))
@@ -315,13 +325,24 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
         if not self.has_change_permission(request, role):
             self.message_user(request, _("You may not change this role."), messages.ERROR)
             return http.HttpResponse("FAIL, no permission.")
+        day = dated.today()
+        if request.POST.get("effective_date"):
+            day = dated.parse_day(request.POST["effective_date"])
+            if day is None:
+                self.message_user(request, _("Enter the effective date as YYYY-MM-DD."), messages.ERROR)
+                return http.HttpResponse("FAIL, invalid effective date.")
         try:
-            moved = services.move_role(role.pk, target.pk, request.POST.get("position"))
+            moved = services.move_role(
+                role.pk, target.pk, request.POST.get("position"), effective_date=day, user=request.user
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return http.HttpResponse("FAIL, invalid move.")
         self.log_change(request, moved, [{"changed": {"fields": ["parent"]}}])
-        self.message_user(request, _("%(role)s has been moved.") % {"role": moved})
+        if day > dated.today():
+            self.message_user(request, _("%(role)s will move on %(day)s.") % {"role": moved, "day": day.isoformat()})
+        else:
+            self.message_user(request, _("%(role)s has been moved.") % {"role": moved})
         return http.HttpResponse("OK, moved.")
 
 

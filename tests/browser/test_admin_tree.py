@@ -10,12 +10,14 @@ children, so a role is made a direct report of 店长 (who has reports already) 
 dropping it before one of 店长's current reports.
 """
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from roles.models import Role
+from roles import dated
+from roles.models import Role, RoleChange
 from tests.factories import make_hr_user, tree_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +61,7 @@ def page_parent(page, title):
     return next((t for lvl, t, _ in reversed(rows[:index]) if lvl < level), None)
 
 
-def drag_role(page, title, target_title, zone, screenshot=None):
+def drag_role(page, title, target_title, zone, screenshot=None, message=None):
     """Drag a role by its handle over a zone of another row and drop it; returns after the reload."""
     handle = role_row(page, title).locator(".drag-handle")
     target = role_row(page, target_title)
@@ -90,7 +92,7 @@ def drag_role(page, title, target_title, zone, screenshot=None):
             page.mouse.up()
     assert response.value.ok, response.value.status
     # The body ("OK, moved." / "FAIL, ...") is gone after the reload; the outcome shows as a message.
-    expect(page.locator("ul.messagelist")).to_have_text(f"岗位“{title}”已移动。")
+    expect(page.locator("ul.messagelist")).to_have_text(message or f"岗位“{title}”已移动。")
 
 
 def test_new_hr_user_drags_promotion_specialist_under_store_manager_and_back(live_server, seeded, page, artifacts):
@@ -148,6 +150,16 @@ def test_new_hr_user_drags_promotion_specialist_under_store_manager_and_back(liv
     ]
     history_after = {r.pk: r.history.count() for r in Role.objects.all()}
     assert history_after == {**history_before, specialist.pk: history_before[specialist.pk] + 2}
+
+    # A move for a later day: the date field above the tree goes with the drag; nothing moves today.
+    later = dated.today() + datetime.timedelta(days=30)
+    expect(page.locator("#move-effective-date")).to_have_value(dated.today().isoformat())
+    page.locator("#move-effective-date").fill(later.isoformat())
+    drag_role(page, "推广专员", "推广主管", "before", message=f"岗位“推广专员”将于 {later.isoformat()} 调整。")
+    specialist.refresh_from_db()
+    assert specialist.parent == supervisor and page_parent(page, "推广专员") == "推广主管"
+    scheduled = RoleChange.objects.filter(role=specialist, kind="parent").latest("recorded_at")
+    assert (scheduled.value, scheduled.effective_date, scheduled.recorded_by) == (store_manager.pk, later, hr)
 
     page.goto(f"{live_server.url}{CHANGELIST}{specialist.pk}/history/")
     expect(page.locator("#content h1")).to_contain_text("推广专员")

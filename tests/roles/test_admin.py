@@ -1,9 +1,12 @@
 """HR's admin screens: the role tree, its forms, history, and who may edit."""
 
-import pytest
+import datetime
 
-from roles import services
-from roles.models import Role
+import pytest
+import time_machine
+
+from roles import dated, services
+from roles.models import Role, RoleChange
 from tests.factories import make_manager
 from tests.pages import add_roles, page_view
 from tests.queries import assert_constant_queries
@@ -53,6 +56,38 @@ def test_a_move_in_the_admin_is_recorded_in_the_role_history(seeded, hr_client):
     assert Role.objects.get(pk=role.pk).parent == store_manager
     history = hr_client.get(f"/admin/roles/role/{role.pk}/history/").content.decode()
     assert "hr" in history and "推广主管" in history and "店长" in history
+
+
+def test_a_drag_takes_effect_on_the_day_the_page_says(seeded, hr_client):
+    page = hr_client.get("/admin/roles/role/").content.decode()
+    today = dated.today()
+    assert f'id="move-effective-date" value="{today.isoformat()}"' in page and "拖放调整上级的生效日期" in page
+    assert "js/admin-move-date.js" in page
+    role, store_manager = Role.objects.get(title="推广专员"), Role.objects.get(title="店长")
+    later = today + datetime.timedelta(days=30)
+    move = {"cmd": "move_node", "cut_item": role.pk, "pasted_on": store_manager.pk, "position": "last-child"}
+    assert hr_client.post("/admin/roles/role/", move | {"effective_date": later.isoformat()}).content == b"OK, moved."
+    assert Role.objects.get(pk=role.pk).parent.title == "推广主管"  # scheduled: still where it is today
+    change = RoleChange.objects.get(role=role, kind="parent")
+    assert (change.value, change.effective_date, change.recorded_by.username) == (store_manager.pk, later, "hr")
+    with time_machine.travel(later):
+        dated.apply_due(later)
+        assert Role.objects.get(pk=role.pk).parent == store_manager
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [("2026-13-01", "请按 YYYY-MM-DD 填写生效日期。"), ("1899-12-31", "请输入 1900-01-01 至 2100-12-31 之间的日期。")],
+)
+def test_a_drag_with_a_bad_day_moves_nothing_and_says_why(seeded, hr_client, day, message):
+    role, store_manager = Role.objects.get(title="推广专员"), Role.objects.get(title="店长")
+    move = {"cmd": "move_node", "cut_item": role.pk, "pasted_on": store_manager.pk, "position": "last-child"}
+    response = hr_client.post("/admin/roles/role/", move | {"effective_date": day})
+    assert response.content.startswith(b"FAIL")
+    assert Role.objects.get(pk=role.pk).parent.title == "推广主管"
+    assert not RoleChange.objects.filter(role=role, kind="parent").exists()
+    page = hr_client.get("/admin/roles/role/").content.decode()
+    assert message in page
 
 
 def test_an_invalid_drag_is_refused_with_a_message(seeded, hr_client):
