@@ -3,7 +3,7 @@
 Measures, as a manager, the chart data today and as of a past day through the one read path
 (periods table), against the alternative the periods replace: replaying the change log up to that
 day; the changes list of a year (page and API); one dated move and one back-dated rename at that
-size. Query counts are of one request each. Run with `make bench` (BENCH_DATABASE_URL: PostgreSQL);
+size; a reorganisation plan of 200 changes: its diff and its approval. Query counts are of one request each. Run with `make bench` (BENCH_DATABASE_URL: PostgreSQL);
 prints a table.
 """
 
@@ -22,6 +22,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import pages_bench  # noqa: E402  (sets up Django on a scratch database)
+from orgchart import plans  # noqa: E402
 from roles import dated, services, timeline  # noqa: E402
 from roles.models import Department, Grade, Role, RoleChange, RolePeriod  # noqa: E402
 from shopconfig.models import CatalogueRevision  # noqa: E402
@@ -168,6 +169,67 @@ def main():
         services.save_role(role, effective_date=past)
 
     print(f"| a back-dated rename | | {timed(rename, 5)} | |")
+    plan_figures(rng, today)
+
+
+class RolledBack(Exception):
+    """Raised to undo an approval once it has been timed."""
+
+
+def plan_of_200(rng, user, today):
+    """A submitted plan of 200 changes on today's organisation: 80 moves, 60 renames, 55 headcounts,
+    5 added roles. A move goes under a role of a lower original level (as the history's moves do),
+    so no day of the history has a loop."""
+    original = {c.role_id: c.value["parent"] for c in dated._changes_of(None) if c.kind == timeline.CREATED}
+
+    def depth(pk):
+        return 0 if original[pk] is None else 1 + depth(original[pk])
+
+    by_depth = {}
+    for pk in original:
+        by_depth.setdefault(depth(pk), []).append(pk)
+    movable = sorted(pk for pk in original if depth(pk) > 0)
+    plan = plans.create_plan(user, f"bench {time.perf_counter_ns()}", today)
+    department, grade = Department.objects.first().pk, Grade.objects.first().pk
+    for n in range(200):
+        role = rng.choice(movable)
+        if n < 80:
+            superior = rng.choice(by_depth[rng.randint(0, depth(role) - 1)])
+            plans.add_change(plan.pk, user, "move", role, parent=superior)
+        elif n < 140:
+            plans.add_change(plan.pk, user, "rename", role, title=f"计划岗位{role}-{n}")
+        elif n < 195:
+            plans.add_change(plan.pk, user, "headcount", role, headcount=rng.randint(1, 6))
+        else:
+            plans.add_change(
+                plan.pk, user, "add", title=f"新岗位{n}", parent=role, department=department, grade=grade, headcount=1
+            )
+    return plans.submit(plan.pk, user)
+
+
+def plan_figures(rng, today):
+    """The diff of a 200-change plan (p50) and its approval, each approval rolled back after timing."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+
+    from tests.factories import make_user
+
+    User.objects.filter(username="bench-approver").delete()
+    approver = make_user("bench-approver", superuser=True)
+    plan = plan_of_200(rng, approver, today)
+    print(f"| a plan of 200 changes: its diff | | {timed(lambda: plans.plan_diff(plan), 5)} | |")
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        try:
+            with transaction.atomic():
+                plans.approve(plan.pk, approver, today)
+                times.append(time.perf_counter() - start)
+                raise RolledBack
+        except RolledBack:
+            pass
+    approval = f"{statistics.median(times) * 1000:.0f} ({min(times) * 1000:.0f}) ms"
+    print(f"| the same plan approved, effective today | | {approval} | |")
 
 
 if __name__ == "__main__":

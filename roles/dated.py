@@ -426,23 +426,6 @@ def present_problems(day=None):
     return problems
 
 
-def changes_between(start, end, kinds=None):
-    """The changes effective from `start` to `end` (inclusive), each as a timeline.Step with the
-    RoleChange row (`.row`, its role and recorder loaded), oldest first. Two queries."""
-    rows = RoleChange.objects.filter(effective_date__range=(start, end)).select_related("role", "recorded_by")
-    if kinds:
-        rows = rows.filter(kind__in=kinds)
-    rows = {row.pk: row for row in rows}
-    history = {}
-    for change in _changes_of({row.role_id for row in rows.values()}):
-        history.setdefault(change.role_id, []).append(change)
-    found = [
-        step for role_changes in history.values() for step in timeline.steps(role_changes) if step.change.seq in rows
-    ]
-    found.sort(key=lambda step: (step.change.effective_date, step.change.seq))
-    return [(step, rows[step.change.seq]) for step in found]
-
-
 def first_day():
     """The earliest day the recorded history knows, or None before anything was recorded."""
     return RoleChange.objects.order_by("effective_date").values_list("effective_date", flat=True).first()
