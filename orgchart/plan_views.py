@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from roles import dated, paycost, permissions, timeline
 from roles.exports import excel
 from roles.exports.text import safe_filename
-from roles.models import Department, Grade, Role
+from roles.models import Department, Grade, Role, RoleChange
 from roles.reading import Audience
 from shopconfig.downloads import download
 
@@ -499,10 +499,50 @@ def plan_xlsx(request, plan_id):
         excel.Column(_("after"), lambda item: item["after"], 30),
     ]
     title = _("Reorganisation plan “%(name)s”") % {"name": plan.name}
+    organisation = (_("Proposed organisation"), *proposed_organisation_sheet(plan, diff))
     content = excel.catalogue_workbook(
-        columns, excel.table(columns, items), title=title, author=request.shop.company_name
+        columns,
+        excel.table(columns, items),
+        title=title,
+        author=request.shop.company_name,
+        more_sheets=[organisation],
     )
     return download(content, safe_filename(title) + ".xlsx", excel.XLSX_TYPE)
+
+
+def proposed_organisation_sheet(plan, diff):
+    """(columns, rows) of the workbook's second sheet: the plan's chart as a table, the proposed roles in
+    tree order (indented under their superiors) with the plan's mark, then the roles it removes."""
+    data = plan_chart(plan, diff)[0]
+    marks, fields = comparison_marks(), dict(RoleChange.Kind.choices)
+    titles = {row[0]: row[3] for row in data["rows"] + data["compare"]["ghosts"]}
+    depth = {}
+
+    def item(row):
+        role_id, parent, _slug, title, dept, grade, headcount = row[:7]
+        depth[role_id] = depth[parent] + 1 if parent in depth else 0
+        mark, changed = data["compare"]["marks"].get(str(role_id), (None, []))
+        return {
+            "role": "\u3000" * depth[role_id] + title,
+            "superior": titles.get(parent, "—"),
+            "department": data["departments"].get(str(dept), {}).get("name", "—"),
+            "grade": data["grades"].get(str(grade), "—"),
+            "headcount": headcount,
+            "mark": "；".join(filter(None, [marks.get(mark), "、".join(str(fields[f]) for f in changed)])),
+        }
+
+    items = [item(row) for row in data["rows"]]
+    depth.clear()  # a removed role is listed flush left, under its former superior's name
+    items += [item(row) for row in data["compare"]["ghosts"]]
+    columns = [
+        excel.Column(_("role"), lambda i: i["role"], 24),
+        excel.Column(_("superior"), lambda i: i["superior"], 16),
+        excel.Column(_("department"), lambda i: i["department"], 12),
+        excel.Column(_("grade"), lambda i: i["grade"], 10),
+        excel.Column(_("headcount"), lambda i: i["headcount"], 8, "0"),
+        excel.Column(_("what the plan changes"), lambda i: i["mark"], 24),
+    ]
+    return columns, excel.table(columns, items)
 
 
 def money_text(figures, change=None):

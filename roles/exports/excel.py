@@ -259,18 +259,29 @@ def _cell_styles(workbook, columns):
     return header.name, [body[column.number_format] for column in columns]
 
 
-def catalogue_workbook(columns, rows, *, title, author):
+def catalogue_workbook(columns, rows, *, title, author, more_sheets=()):
     """The .xlsx bytes: bold frozen header with filters, wrapped text, A4 landscape print setup.
 
+    `more_sheets`: further (sheet title, columns, rows) after the first sheet, in the same style.
     Written in openpyxl's write-only mode, which streams rows instead of keeping a cell
     object per value.
     """
+    sheets = [(title, columns, rows), *more_sheets]
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
     workbook.properties.creator = author
     workbook.properties.lastModifiedBy = author
-    header_style, column_styles = _cell_styles(workbook, columns)
-    sheet = workbook.create_sheet(sheet_title(title))
+    header_style, styles = _cell_styles(workbook, [column for _t, cols, _r in sheets for column in cols])
+    for name, sheet_columns, sheet_rows in sheets:
+        column_styles, styles = styles[: len(sheet_columns)], styles[len(sheet_columns) :]
+        _write_sheet(workbook.create_sheet(sheet_title(name)), sheet_columns, sheet_rows, header_style, column_styles)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet, columns, rows, header_style, column_styles):
+    """One sheet of catalogue_workbook: widths, frozen header with filters, print setup, then the rows."""
     widths = _column_widths(columns, rows)
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
@@ -309,9 +320,6 @@ def catalogue_workbook(columns, rows, *, title, author):
             cell.style = style
             cells.append(cell)
         sheet.append(cells)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _text_cell(sheet, text):

@@ -344,6 +344,26 @@ def test_the_excel_file_holds_the_diff(shop, client):
     assert ("全部部门", "编制", "19", "22 (+3)") in rows
 
 
+def test_the_excel_file_holds_the_proposed_organisation(shop, client):
+    plan = new_plan(
+        shop,
+        add_manager(shop),
+        ("headcount", "designer", {"headcount": 4}),
+        ("archive", "pr-clerk", {}),
+    )
+    client.force_login(shop["hr"])
+    workbook = load_workbook(BytesIO(client.get(f"/orgchart/plans/{plan.pk}.xlsx").content))
+    assert workbook.sheetnames[1] == "方案组织"
+    rows = list(workbook["方案组织"].iter_rows(values_only=True))
+    assert rows[0] == ("岗位", "上级", "部门", "职级", "编制", "方案调整")
+    by_title = {row[0].lstrip("\u3000"): row for row in rows[1:]}
+    assert by_title["推广经理"][1:] == ("店长", by_title["推广经理"][2], by_title["推广经理"][3], 1, "新增")
+    assert by_title["美工"][4:] == (4, "有变更；编制")
+    assert by_title["总经理"][0] == "总经理" and by_title["总经理"][5] is None  # the top, unchanged
+    assert rows[-1][0] == Role.objects.get(slug="pr-clerk").title and rows[-1][5] == "撤销"
+    assert len(rows) == 1 + Role.objects.count() + 1  # every role, the new one, the archived one last
+
+
 # ----------------------------------------------------------------------------- submit, approve, send back
 
 

@@ -103,7 +103,9 @@ def test_an_approver_publishes_and_is_recorded_with_the_effective_date(store_cs,
     client_for(client, approver)
     # A day already past (back-dated): in force at once. A later day schedules it (test_scheduled_versions.py).
     effective = timezone.localdate() - datetime.timedelta(days=6)
-    response = client.post(workflow_url(store_cs, "publish"), {"comment": "同意", "effective_date": effective.isoformat()})
+    response = client.post(
+        workflow_url(store_cs, "publish"), {"comment": "同意", "effective_date": effective.isoformat()}
+    )
     assert response.status_code == 302
     role = Role.objects.get(pk=store_cs.pk)
     version = role.live_version
