@@ -354,27 +354,32 @@ def apply_due_once_a_day():
 
 
 def _move_present(states):
-    """Move the roles whose superior differs from `states` (id -> state): first each to the top,
-    then under its new superior, superiors before subordinates, so that roles swapping places on
+    """Move the roles whose superior differs from `states` (id -> state), each once, superiors before
+    subordinates; a role whose new superior is still below it waits for the move that frees it,
+    and when none can move, the waiting roles go to the top first so that roles swapping places on
     the same day never pass through a loop."""
     roles = Role.objects.in_bulk(states)
-    moving = [i for i, state in states.items() if roles[i].parent_id != state["parent"]]
-    for role_id in moving:
-        if roles[role_id].parent_id is not None:
-            Role.objects.get(pk=role_id).move_to(None)
-    pending = list(moving)
+    pending = [i for i, state in states.items() if roles[i].parent_id != state["parent"]]
+    detached = False
     while pending:
         placed = []
         for role_id in pending:
             parent_id = states[role_id]["parent"]
             if parent_id in pending and parent_id != role_id:
                 continue  # its new superior is still waiting for its own place
+            role = Role.objects.get(pk=role_id)
             parent = Role.objects.filter(pk=parent_id).first() if parent_id else None
-            if parent is not None:
-                Role.objects.get(pk=role_id).move_to(parent, "last-child")
+            if parent is not None and parent.is_descendant_of(role, include_self=True):
+                continue  # under it today: wait for a move above the new superior
+            if role.parent_id != parent_id:
+                role.move_to(parent, "last-child")
             placed.append(role_id)
-        if not placed:
+        if not placed and detached:
             raise ValidationError(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
+        if not placed:
+            for role_id in pending:
+                Role.objects.get(pk=role_id).move_to(None)
+            detached = True
         pending = [i for i in pending if i not in placed]
 
 
