@@ -183,6 +183,7 @@ def plan_of_200(rng, user, today):
     original = {c.role_id: c.value["parent"] for c in dated._changes_of(None) if c.kind == timeline.CREATED}
 
     def depth(pk):
+        """How far below the top the role was created."""
         return 0 if original[pk] is None else 1 + depth(original[pk])
 
     by_depth = {}

@@ -92,6 +92,7 @@ class Rows(Sequence):
         filters.append(("department", self.params.get("department", "")))
 
         def link(number):
+            """The query string of page `number` with the filters."""
             return urlencode([(name, value) for name, value in [*filters, ("page", number)] if value])
 
         page = self.page
