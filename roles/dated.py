@@ -111,11 +111,13 @@ class Batch:
             self._load(None)
 
     def _load(self, role_ids):
-        """Read the saved changes of these roles (all: None) into memory."""
-        for role_id in role_ids or ():
-            self.by_role[role_id] = []
+        """Read the saved changes of these roles (all: None) into memory, keeping the pending ones."""
+        fresh = {role_id: [] for role_id in role_ids or ()}
         for change in _changes_of(role_ids):
-            self.by_role.setdefault(change.role_id, []).append(change)
+            fresh.setdefault(change.role_id, []).append(change)
+        for role_id, changes in fresh.items():
+            changes.extend(c for c in self.by_role.get(role_id, ()) if c.seq >= self.PENDING)
+        self.by_role.update(fresh)
         self.complete = self.complete or role_ids is None
 
     def own(self, role_id):
