@@ -2,7 +2,7 @@
 
 Sizes are checked before anything is read: the upload's or the file's size against
 settings.ROLE_IMPORT_MAX_BYTES, and a .docx's unzipped size against a multiple of it (a small
-zip can unpack into gigabytes).
+zip can unpack into gigabytes). Other imports (the roster) use the same limits.
 """
 
 import codecs
@@ -90,18 +90,24 @@ def decode_text(data):
     raise UnreadableFile(_("This is not a text file in UTF-8 or GB18030 (GBK): save it as UTF-8 text and try again."))
 
 
-def docx_text(data):
-    """Paragraphs and tables in document order; a table cell's text on lines of its own."""
-    damaged = _("This .docx file is damaged or is not a Word document.")
+def check_zip(data, *, damaged, too_large):
+    """Refuse an Office file (a zip: .docx, .xlsx) that is no zip or unpacks to too much, before opening it.
+
+    `damaged` is the message for a file that is no zip; `too_large` has a %(size)s for the unpacked size.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise UnreadableFile(damaged) from None
     if unzipped > max_bytes() * UNZIPPED_FACTOR:
-        raise FileTooLarge(
-            _("This .docx file unpacks to %(size)s, too much to import.") % {"size": filesizeformat(unzipped)}
-        )
+        raise FileTooLarge(too_large % {"size": filesizeformat(unzipped)})
+
+
+def docx_text(data):
+    """Paragraphs and tables in document order; a table cell's text on lines of its own."""
+    damaged = _("This .docx file is damaged or is not a Word document.")
+    check_zip(data, damaged=damaged, too_large=_("This .docx file unpacks to %(size)s, too much to import."))
     try:
         document = docx.Document(io.BytesIO(data))
         return "\n".join(_lines(document))
