@@ -24,7 +24,9 @@ INTERNAL_NOTE = catalogue.INTERNAL_NOTE
 class PersonSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     employee_number = serializers.CharField(read_only=True)
-    active = serializers.BooleanField(read_only=True)
+    active = serializers.BooleanField(
+        source="in_post_on", read_only=True, help_text=gettext_lazy("In post today, from the start and last days.")
+    )
 
 
 class StaffedRoleSerializer(catalogue.RoleSerializer):
@@ -86,7 +88,7 @@ class EmployeeSerializer(serializers.Serializer):
     role_title = serializers.CharField(source="role.title", read_only=True)
     shift = serializers.CharField(source="shift.name", read_only=True, allow_null=True, default=None)
     start_date = serializers.DateField(read_only=True, allow_null=True)
-    active = serializers.BooleanField(read_only=True)
+    active = PersonSerializer._declared_fields["active"]
 
 
 @extend_schema_view(

@@ -10,9 +10,9 @@ from .models import Employee
 
 
 def staffed(roles):
-    """Annotate roles with the number of people actively in post (a correlated count, no GROUP BY)."""
+    """Annotate roles with the number of people in post today (a correlated count, no GROUP BY)."""
     in_post = (
-        Employee.objects.active()
+        Employee.objects.in_post()
         .filter(role_id=OuterRef("pk"))
         .order_by()
         .values("role_id")
@@ -28,8 +28,8 @@ COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount"
 
 
 def in_post_counts():
-    """People actively in post per role id, in one grouped query (roles without anyone are absent)."""
-    active = Employee.objects.active().order_by().values_list("role_id")
+    """People in post today per role id, in one grouped query (roles without anyone are absent)."""
+    active = Employee.objects.in_post().order_by().values_list("role_id")
     return dict(active.annotate(count=Count("pk")))
 
 

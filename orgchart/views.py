@@ -223,7 +223,7 @@ def vacancies(request):
     roles = reader.load(roles, superior_only=True)
     people = {}
     if audience.see_people:
-        for person in Employee.objects.active().filter(role__in=[r.pk for r in roles]).select_related("shift"):
+        for person in Employee.objects.in_post().filter(role__in=[r.pk for r in roles]).select_related("shift"):
             people.setdefault(person.role_id, []).append(person)
     for role in roles:
         role.vacant = max(role.headcount - role.filled, 0)

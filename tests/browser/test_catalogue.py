@@ -106,7 +106,7 @@ def card_stats(page, slug):
 
 def seats(slug):
     role = Role.objects.get(slug=slug)
-    filled = Employee.objects.active().filter(role=role).count()
+    filled = Employee.objects.in_post().filter(role=role).count()
     return role.headcount, filled, max(role.headcount - filled, 0)
 
 

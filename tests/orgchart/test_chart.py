@@ -1,5 +1,6 @@
 """The org chart's data, outline, and the vacancy list."""
 
+import datetime
 import json
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from orgchart.chartfile.layout import CARD_H, CARD_W, page_geometry
 from orgchart.models import Employee
 from orgchart.staffing import chart_nodes
+from roles import dated
 from roles.models import Role
 from roles.treecheck import nearest_visible_ancestors
 from tests.factories import make_manager, make_role
@@ -64,8 +66,11 @@ def test_overstaffed_roles_are_flagged(catalogue, client):
     assert "超编岗位" in text and "在岗 2 人，编制 1 人" in text
 
 
-def test_people_who_left_free_their_seat(catalogue, client):
-    Employee.objects.filter(name="王小明").update(active=False)
+def test_people_who_left_free_their_seat_the_day_after_their_last_day(catalogue, client):
+    Employee.objects.filter(name="王小明").update(end_date=dated.today())
+    node = next(n for n in chart(client)["nodes"] if n["slug"] == "store-cs")
+    assert node["filled"] == 1  # still in post on their last day
+    Employee.objects.filter(name="王小明").update(end_date=dated.today() - datetime.timedelta(days=1))
     node = next(n for n in chart(client)["nodes"] if n["slug"] == "store-cs")
     assert node["filled"] == 0
 
