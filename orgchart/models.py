@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from roles import dated
 from roles.models import Department, Role, Shift
@@ -243,10 +244,10 @@ def validate_ratio_percent(value):
 class ControlMode(models.TextChoices):
     """What a placement over the plan does (headcount.control)."""
 
-    NONE = headcount.NONE, _("no control")
-    WARN = headcount.WARN, _("warn")
-    DENY = headcount.DENY, _("deny")
-    RATIO = headcount.RATIO, _("by ratio")
+    NONE = headcount.NONE, pgettext_lazy("headcount control", "no control")
+    WARN = headcount.WARN, pgettext_lazy("headcount control", "warn")
+    DENY = headcount.DENY, pgettext_lazy("headcount control", "deny")
+    RATIO = headcount.RATIO, pgettext_lazy("headcount control", "by ratio")
 
 
 RATIO_PERCENT = {"max_digits": 6, "decimal_places": 2}
@@ -268,9 +269,9 @@ class HeadcountPlan(models.Model):
     counting rule (口径), orgchart/placement.py the control."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        DRAFT = "draft", pgettext_lazy("headcount plan", "draft")
+        ACTIVE = "active", pgettext_lazy("headcount plan", "active")
+        CLOSED = "closed", pgettext_lazy("headcount plan", "closed")
 
     class OccupyFrom(models.TextChoices):
         RECORDED = headcount.RECORDED, _("the day the hire is recorded")

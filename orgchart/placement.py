@@ -111,7 +111,9 @@ class Placement:
 # ----------------------------------------------------------------------------- plans
 
 
-def _plan_lock():
+def lock_plans():
+    """Hold the plan-writing lock until the transaction ends (PostgreSQL; SQLite's IMMEDIATE transactions
+    are serialised already): validate and save a plan while holding it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLAN_LOCK_KEY])
@@ -121,22 +123,27 @@ def save_plan(plan):
     """Validate and save a plan (ValidationError naming the field otherwise). Saves are serialised, so two
     plans made active at once cannot both cover a day."""
     with transaction.atomic():
-        _plan_lock()
+        lock_plans()
         plan.full_clean()
         plan.save()
     return plan
 
 
 def start_plan(plan):
-    """Save a new plan with one line per role of the organisation, its planned seats the role's current
-    headcount (Role.headcount, the job description's 编制); returns the plan."""
+    """Save a new plan with one line per role of the organisation (add_lines_from_roles); returns the plan."""
     with transaction.atomic():
         save_plan(plan)
-        roles = RoleReader(Audience(see_drafts=True)).organisation().order_by("tree_id", "lft")
-        HeadcountLine.objects.bulk_create(
-            HeadcountLine(plan=plan, role_id=pk, seats=seats) for pk, seats in roles.values_list("pk", "headcount")
-        )
+        add_lines_from_roles(plan)
     return plan
+
+
+def add_lines_from_roles(plan):
+    """One line per role of the organisation (archived roles left out), its planned seats the role's current
+    headcount (Role.headcount, the job description's 编制): how a new plan starts."""
+    roles = RoleReader(Audience(see_drafts=True)).organisation().order_by("tree_id", "lft")
+    HeadcountLine.objects.bulk_create(
+        HeadcountLine(plan=plan, role_id=pk, seats=seats) for pk, seats in roles.values_list("pk", "headcount")
+    )
 
 
 def save_line(line):
@@ -171,10 +178,9 @@ def place(employee, user=None, *, today=None):
     The caller has validated the fields (full_clean). Raises PlacementRefused, saving nothing, when a
     line under deny or ratio would go over its allowed number.
     """
-    today = today or dated.today()
     with transaction.atomic():
         before = Employee.objects.filter(pk=employee.pk).first() if employee.pk else None
-        findings = _check(employee, before, today)
+        findings = check(employee, today=today, before=before)
         refused = [f for f in findings if f.verdict == headcount.REFUSED]
         if refused:
             raise PlacementRefused(refused[0])
@@ -230,9 +236,14 @@ def _occupies(person, day, plan):
     )
 
 
-def _check(employee, before, today):
-    """The covering lines this placement goes over, as Findings (OK lines left out), after locking every
-    line it is checked against."""
+def check(employee, *, today=None, before=None):
+    """The lines saving `employee` as it is now would go over, as Findings (lines within the plan left
+    out). Locks every line it is checked against until the transaction ends: call it inside the
+    transaction that saves (place() does; the admin form checks in the transaction of its save).
+    `before`: the person as stored (read here when not given)."""
+    today = today or dated.today()
+    if before is None and employee.pk:
+        before = Employee.objects.filter(pk=employee.pk).first()
     to_check = []  # (day, plan) where the new state holds a seat
     for day in headcount.check_days(employee.start_date, today):
         plan = HeadcountPlan.objects.covering(day)

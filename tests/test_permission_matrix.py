@@ -814,6 +814,24 @@ def a_plan(ids, submitted=False):
     ids["plan"] = plan.pk
 
 
+def a_headcount_plan():
+    """An active headcount plan for this year, 2 seats for 美工 (as many as are in post), under deny."""
+    from orgchart.models import HeadcountLine, HeadcountPlan
+
+    today = timezone.localdate()
+    plan = HeadcountPlan.objects.create(
+        name="年度编制",
+        start_date=today.replace(month=1, day=1),
+        end_date=today.replace(month=12, day=31),
+        status="active",
+        control_mode="deny",
+    )
+    HeadcountLine.objects.create(
+        plan=plan, role=role("designer"), seats=Employee.objects.in_post().filter(role=role("designer")).count()
+    )
+    return plan
+
+
 def plan_rows(column):
     """Every plan's `column` ("changes": how many changes each has): what a plan row changes."""
     from django.db.models import Count
@@ -836,6 +854,7 @@ ADMIN_MODELS = {
     "roles.grade": ("view", ALL, ALL, ALL),
     "roles.shift": ("view", ALL, ALL, ALL),
     "orgchart.employee": ("view", ALL, ALL, ALL),
+    "orgchart.headcountplan": ("view", ALL, ALL, ALL),  # HR plans headcount; managers read the plans
     # One row each, created on first use: nobody adds a second or deletes it.
     "shopconfig.shopprofile": ("view", "view change", "view change", "view change"),
     "shopconfig.paypolicy": ("view", "view change", "view change", "view change"),
@@ -952,7 +971,10 @@ def build_matrix():
     }
     public_export = HandbookExport.objects.create(task_id="public-handbook", with_pay=False, **done)
     HandbookExport.objects.create(task_id="pay-handbook", with_pay=True, **done)
+    headcount_plan = a_headcount_plan()
     ids = {
+        "headcount_plan": headcount_plan.pk,
+        "headcount_line": headcount_plan.lines.get(role=role("designer")).pk,
         "published": role("store-cs").pk,
         "draft": draft.pk,
         "in_review": in_review.pk,
