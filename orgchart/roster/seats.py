@@ -1,0 +1,120 @@
+"""The active headcount plan's control over a whole file of placements, for the preview.
+
+orgchart/placement.py checks and saves one placement at a time, counting in the database. A preview
+of thousands of rows cannot ask the database once per row, so this module reads the plans, their
+lines, the organisation and every person once, then checks the rows in the file's order in memory:
+each row accepted takes its seat before the next row is checked, as it would when the rows are
+placed one after another. The rule is headcount.py's (check_days, occupies, Lines.covering,
+verdict) and the findings are placement.Finding, with its messages; tests/orgchart/test_roster_seats.py
+proves that the verdicts are the ones placement.place gives row after row.
+"""
+
+from roles.models import Department
+
+from .. import headcount, placement
+from ..models import Employee, HeadcountLine, HeadcountPlan
+
+
+class SeatCheck:
+    """The plans covering `days` (today and the later start dates of the file) and everyone they count."""
+
+    def __init__(self, days, role_titles, *, lock=False):
+        """`lock`: lock the plans' lines first (in a transaction that writes the rows), in id order as
+        placement.place locks them, so that a placement saved meanwhile is counted or waits."""
+        plans = list(HeadcountPlan.objects.active())
+        self.plan_on = {day: next((plan for plan in plans if plan.covers(day)), None) for day in days}
+        used = {plan.pk: plan for plan in self.plan_on.values() if plan is not None}
+        lines = HeadcountLine.objects.filter(plan_id__in=used).order_by("pk")
+        lines = list(lines.select_for_update() if lock else lines) if used else []
+        self.controls = bool(lines)
+        if not self.controls:
+            return
+        self.lines = {line.pk: line for line in lines}
+        self.rules = {
+            plan_id: headcount.Lines.of(line.rule(plan) for line in lines if line.plan_id == plan_id)
+            for plan_id, plan in used.items()
+        }
+        self.organisation = placement.organisation()
+        departments = {line.department_id for line in lines if line.department_id}
+        for dept in list(departments):
+            departments.update(self.organisation.departments_up(dept))
+        self.names = {
+            "role": role_titles,
+            "department": dict(Department.objects.filter(pk__in=departments).values_list("pk", "name")),
+        }
+        self.people = {
+            pk: headcount.Person(role, start, end, recorded)
+            for pk, role, start, end, recorded in Employee.objects.order_by().values_list(
+                "pk", "role_id", "start_date", "end_date", "recorded_on"
+            )
+        }
+        self._scopes = {}  # line id -> role ids it counts
+        self._occupied = {}  # (day, occupy_from) -> {role id: people holding a seat}
+
+    def check(self, key, after, today):
+        """The findings (placement.Finding, OK lines left out) of placing the person `key` (an employee id,
+        or any other key for a new one) in the state `after` (headcount.Person)."""
+        if not self.controls:
+            return []
+        before = self.people.get(key)
+        findings, seen = [], set()
+        for day in headcount.check_days(after.start, today):
+            plan = self.plan_on.get(day)
+            if plan is None or not self._occupies(after, day, plan):
+                continue
+            for rule in self.rules[plan.pk].covering(after.role, self.organisation):
+                scope = self._scope(rule)
+                was = int(before is not None and before.role in scope and self._occupies(before, day, plan))
+                occupied = self._occupied_on(day, plan.occupy_from)
+                counted = sum(occupied.get(role, 0) for role in scope) - was
+                verdict = headcount.verdict(rule, counted + was, counted + 1)
+                if verdict == headcount.OK or rule.id in seen:
+                    continue
+                seen.add(rule.id)
+                findings.append(
+                    placement.Finding(
+                        plan=plan,
+                        line=self.lines[rule.id],
+                        line_name=placement.line_name(rule, self.names),
+                        day=day,
+                        planned=rule.seats,
+                        allowed=rule.allowed,
+                        occupied=counted,
+                        occupied_after=counted + 1,
+                        verdict=verdict,
+                    )
+                )
+        return findings
+
+    def take(self, key, after):
+        """The person `key` now holds `after`'s seat: later rows count them there."""
+        if not self.controls:
+            return
+        before = self.people.get(key)
+        for (day, occupy_from), occupied in self._occupied.items():
+            for person, step in ((before, -1), (after, 1)):
+                if person is not None and headcount.occupies(
+                    person.start, person.end, person.recorded, day, occupy_from
+                ):
+                    occupied[person.role] = occupied.get(person.role, 0) + step
+        self.people[key] = after
+
+    def _occupies(self, person, day, plan):
+        return headcount.occupies(person.start, person.end, person.recorded, day, plan.occupy_from)
+
+    def _scope(self, rule):
+        if rule.id not in self._scopes:
+            if rule.role is not None:
+                self._scopes[rule.id] = {rule.role}
+            else:
+                below = set(self.organisation.subtree(rule.department))
+                self._scopes[rule.id] = {
+                    role for role, dept in self.organisation.role_department.items() if dept in below
+                }
+        return self._scopes[rule.id]
+
+    def _occupied_on(self, day, occupy_from):
+        if (day, occupy_from) not in self._occupied:
+            counts = headcount.count(self.people.values(), day, occupy_from)
+            self._occupied[(day, occupy_from)] = {role: found.occupied for role, found in counts.items()}
+        return self._occupied[(day, occupy_from)]
