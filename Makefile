@@ -68,13 +68,14 @@ lint: $(BIN)/.installed
 	$(BIN)/lint-imports --config .importlinter --no-cache --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## The whole suite on SQLite (the embedded default).
+## The whole suite on SQLite (the embedded default), one worker process per core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: install-test lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## The whole suite again on PostgreSQL (POSTGRES_URL; .ci/run starts one when none answers).
 test-postgres: install-test
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(TEST_WORKERS)
 
 ## The API contract at an integrator's depth (issue 15): schemathesis --checks all against gunicorn as anonymous,
 ## a manager and HR, 100 examples per operation (make test runs the same at 20).
