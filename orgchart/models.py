@@ -403,6 +403,11 @@ class HeadcountLine(models.Model):
     def clean(self):
         if (self.role_id is None) == (self.department_id is None):
             raise ValidationError({"role": _("Give either a role or a department, not both.")}, code="role_xor")
+        others = HeadcountLine.objects.filter(plan_id=self.plan_id).exclude(pk=self.pk)
+        if self.role_id is not None and others.filter(role_id=self.role_id).exists():
+            raise ValidationError({"role": _("The plan already has a line for this role.")}, code="unique")
+        if self.department_id is not None and others.filter(department_id=self.department_id).exists():
+            raise ValidationError({"department": _("The plan already has a line for this department.")}, code="unique")
 
     def rule(self, plan=None):
         """The line as headcount.Line: its seats with the mode and percentage in force (the plan's unless

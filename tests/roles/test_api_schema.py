@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from openapi_schema_validator import OAS30Validator
 from rest_framework.test import APIClient
 
-from orgchart.models import Employee, Plan
+from orgchart.models import Employee, HeadcountPlan, Plan
 from roles.api.serializers import MonthSerializer, PayEstimateRequestSerializer, decimal_pattern
 from roles.models import Department, Grade, PayScheme, Role
 from tests.roles.test_api import ESTIMATE
@@ -50,6 +50,9 @@ def an_existing_id(path):
         "/api/v1/pay-schemes/": PayScheme.objects.first,
         "/api/v1/employees/": Employee.objects.first,
         "/api/v1/plans/": lambda: Plan.objects.create(name="方案", base_date=datetime.date(2026, 1, 1)),
+        "/api/v1/headcount-plans/": lambda: HeadcountPlan.objects.create(
+            name="编制", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31)
+        ),
     }[path.split("{id}")[0]]
     return model().pk
 
@@ -59,7 +62,7 @@ def test_operations_declare_anonymous_access_exactly_where_the_server_allows_it(
     declared = {}
     for path, method, operation in operations(schema):
         url = path.replace("{id}", str(an_existing_id(path))) if "{id}" in path else path
-        url = url.replace("{number}", "1")  # a plan change's number
+        url = url.replace("{number}", "1").replace("{line_id}", "1")  # a plan change's number, a plan's line
         response = getattr(anonymous, method)(url, {}, format="json") if method != "get" else anonymous.get(url)
         open_to_anonymous = response.status_code != 401
         declared[f"{method.upper()} {path}"] = {} in operation["security"]
