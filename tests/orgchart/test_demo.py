@@ -1,0 +1,239 @@
+"""The living demo (`make demo`, `manage.py load_demo`, orgchart/demo.py): what a new user sees in it, that it
+loads once, only into its own database, within its plan, and that `make run`'s path adds no people."""
+
+import datetime
+import io
+import json
+import re
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orgchart import demo, placement
+from orgchart.models import Employee, HeadcountLine, HeadcountPlan, OverPlanPlacement
+from orgchart.placement import PlacementRefused
+from orgchart.staffing import chart_nodes
+from roles import dated
+from roles.models import Role
+from roles.seed import load_seed
+from tests.factories import make_hr_user
+
+TODAY = dated.today()
+MAKEFILE = Path(settings.BASE_DIR) / "Makefile"
+
+
+def load_demo(**options):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def loaded(db):
+    """The demo, loaded as `make demo` loads it (forced: the test database is not demo.sqlite3)."""
+    return load_demo(force=True)
+
+
+def names(people):
+    return sorted(people.values_list("name", flat=True))
+
+
+def third_designer(number="N-3"):
+    designer = Role.objects.get(slug="designer")
+    return Employee(name="新美工", employee_number=number, role=designer, start_date=TODAY)
+
+
+def set_mode(mode):
+    plan = HeadcountPlan.objects.covering(TODAY)
+    plan.control_mode = mode
+    placement.save_plan(plan)
+
+
+# ----------------------------------------------------------------------------- what a new user sees
+
+
+def test_the_chart_shows_two_designers_in_the_two_seats(loaded, client):
+    data = json.loads(client.get("/orgchart/data.json").content)
+    designer = next(n for n in chart_nodes(data) if n["slug"] == "designer")
+    assert (designer["headcount"], designer["filled"]) == (2, 2)
+
+
+def test_the_active_plan_covers_this_year_and_plans_two_designers(loaded):
+    plan = HeadcountPlan.objects.covering(TODAY)
+    assert plan.name == f"{TODAY.year}年度编制方案（示例）"
+    assert (plan.start_date, plan.end_date) == (TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31))
+    assert plan.control_mode == HeadcountPlan.ControlMode.WARN
+    assert HeadcountLine.objects.get(plan=plan, role__slug="designer").seats == 2
+    designers = Employee.objects.filter(role__slug="designer")
+    assert (designers.in_post(TODAY).count(), designers.pre_hire(TODAY).count()) == (2, 0)
+    # every line starts from the role's headcount (编制)
+    lines = HeadcountLine.objects.filter(plan=plan)
+    assert {(line.role.slug, line.seats) for line in lines} == set(Role.objects.values_list("slug", "headcount"))
+
+
+def test_two_hires_start_next_month_and_one_person_leaves_this_month(loaded):
+    hires = Employee.objects.pre_hire(TODAY)
+    assert names(hires) == ["吴新芽（示例）", "钱多多（示例）"]
+    next_month = (TODAY.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    assert {e.start_date for e in hires} == {next_month}
+    leavers = Employee.objects.pre_leave(TODAY)
+    assert names(leavers) == ["陈小溪（示例）"]
+    (leaver,) = leavers
+    assert TODAY <= leaver.end_date < next_month
+
+
+def test_most_seats_hold_fictional_people_all_marked(loaded):
+    people = Employee.objects.all()
+    assert people.count() == len(demo.PEOPLE)
+    assert all(name.endswith("（示例）") for name in people.values_list("name", flat=True))
+    planned = sum(Role.objects.values_list("headcount", flat=True))
+    occupied = Employee.objects.occupying(TODAY, HeadcountPlan.OccupyFrom.RECORDED).count()
+    assert planned / 2 < occupied < planned  # most seats, and still some to fill
+
+
+def test_the_demo_is_within_its_plan(loaded):
+    assert not OverPlanPlacement.objects.exists()
+
+
+def test_under_deny_a_third_designer_is_refused_with_the_numbers_and_under_warn_listed(loaded):
+    hr = make_hr_user()
+    set_mode(HeadcountPlan.ControlMode.DENY)
+    with pytest.raises(PlacementRefused) as refused:
+        placement.place(third_designer(), hr)
+    assert (refused.value.planned, refused.value.allowed, refused.value.occupied) == (2, 2, 2)
+    assert not Employee.objects.filter(employee_number="N-3").exists()
+
+    set_mode(HeadcountPlan.ControlMode.WARN)
+    done = placement.place(third_designer(), hr)
+    assert len(done.warnings) == 1
+    listed = OverPlanPlacement.objects.get()
+    assert (listed.employee_name, listed.role_title, listed.planned, listed.occupied) == ("新美工", "美工", 2, 3)
+    assert listed.plan == HeadcountPlan.objects.covering(TODAY) and listed.placed_by == hr
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def snapshot():
+    return (
+        list(Employee.objects.order_by("pk").values()),
+        list(HeadcountPlan.objects.order_by("pk").values("pk", "name", "status", "control_mode", "start_date")),
+        list(HeadcountLine.objects.order_by("pk").values()),
+        OverPlanPlacement.objects.count(),
+        Role.objects.count(),
+    )
+
+
+def test_loading_it_again_changes_nothing(loaded):
+    assert "Placed 16 demo people" in loaded
+    before = snapshot()
+    assert load_demo(force=True).strip() == "Demo already loaded: nothing changed."
+    assert snapshot() == before
+
+
+def test_it_refuses_a_database_that_is_not_the_demo_one(db):
+    with pytest.raises(CommandError, match="not the demo database"):
+        load_demo()
+    assert not Employee.objects.exists() and not HeadcountPlan.objects.exists() and not Role.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "settings_dict, is_demo",
+    [
+        ({"ENGINE": "django.db.backends.sqlite3", "NAME": demo.DEMO_DATABASE}, True),
+        ({"ENGINE": "django.db.backends.sqlite3", "NAME": str(demo.DEMO_DATABASE)}, True),
+        ({"ENGINE": "django.db.backends.sqlite3", "NAME": Path(settings.BASE_DIR) / "db.sqlite3"}, False),
+        ({"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/elsewhere/demo.sqlite3"}, False),
+        ({"ENGINE": "django.db.backends.sqlite3", "NAME": "file:memorydb_default?mode=memory&cache=shared"}, False),
+        ({"ENGINE": "django.db.backends.postgresql", "NAME": str(demo.DEMO_DATABASE)}, False),
+        ({"ENGINE": "django.db.backends.postgresql", "NAME": "demo"}, False),
+    ],
+)
+def test_only_the_demo_file_is_the_demo_database(settings_dict, is_demo):
+    assert demo.is_demo_database(settings_dict) is is_demo
+
+
+@pytest.mark.parametrize("mode", [HeadcountPlan.ControlMode.WARN, HeadcountPlan.ControlMode.DENY])
+def test_a_demo_that_would_go_over_an_active_plan_is_not_loaded(db, mode):
+    """The demo's people go through the placement control: under HR's own plan with one seat for 美工, the
+    second designer is over it (refused, or warned), and nothing of the demo is saved."""
+    load_seed()
+    plan = placement.start_plan(
+        HeadcountPlan(
+            name="HR",
+            start_date=TODAY,
+            end_date=TODAY,
+            status=HeadcountPlan.Status.ACTIVE,
+            control_mode=mode,
+        )
+    )
+    HeadcountLine.objects.filter(plan=plan, role__slug="designer").update(seats=1)
+    with pytest.raises(CommandError, match="Demo not loaded, nothing saved: Over the headcount plan “HR”: 美工"):
+        load_demo(force=True)
+    assert not Employee.objects.exists() and not OverPlanPlacement.objects.exists()
+    assert list(HeadcountPlan.objects.values_list("name", flat=True)) == ["HR"]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2027, 1, 1),  # the plan's first day
+        datetime.date(2027, 12, 31),  # its last day: the hires start next year, the leaver leaves today
+        datetime.date(2028, 2, 29),
+    ],
+)
+def test_the_demo_is_alive_on_any_day_it_is_loaded(db, today):
+    loaded = demo.load(today)
+    assert HeadcountPlan.objects.covering(today) == loaded.plan
+    assert Employee.objects.in_post(today).count() == 14
+    assert Employee.objects.in_post(today).filter(role__slug="designer").count() == 2
+    assert Employee.objects.pre_hire(today).count() == 2 and Employee.objects.pre_leave(today).count() == 1
+    assert not OverPlanPlacement.objects.exists()
+
+
+@given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)))
+def test_the_demo_dates_are_around_the_load_day(today):
+    when = demo.dates(today)
+    assert when.plan_start <= today <= when.plan_end and when.plan_start.year == when.plan_end.year == today.year
+    assert when.hire_start.day == 1 and 28 <= (when.hire_start - today.replace(day=1)).days <= 31
+    assert today <= when.leaver_end and (when.leaver_end.year, when.leaver_end.month) == (today.year, today.month)
+    for person in demo.PEOPLE:
+        start, end, recorded = demo.person_dates(person, when)
+        assert recorded <= today
+        assert (start > today) is (person.kind == demo.HIRE)
+        assert (end is not None) is (person.kind == demo.LEAVER)
+
+
+# ----------------------------------------------------------------------------- make demo and make run
+
+
+def recipe(target):
+    """The commands of a Makefile target (its tab-indented lines, continuations joined)."""
+    text = MAKEFILE.read_text().replace("\\\n", " ")
+    found = re.search(rf"^{target}: [^\n]*\n((?:\t[^\n]*\n)+)", text, re.MULTILINE)
+    return found.group(1)
+
+
+def test_make_demo_loads_into_the_demo_database():
+    url = re.search(r"^demo: export DATABASE_URL = (\S+)$", MAKEFILE.read_text(), re.MULTILINE).group(1)
+    parsed = dj_database_url.parse(url.replace("$(CURDIR)", str(settings.BASE_DIR)))
+    assert demo.is_demo_database(parsed)
+    assert "manage.py load_demo\n" in recipe("demo") and "--force" not in recipe("demo")
+
+
+def test_make_runs_path_adds_no_people(db, monkeypatch):
+    """Each command `make run` runs before serving (the database's migrate aside) adds no person and no plan."""
+    monkeypatch.setenv("ROLEATLAS_ADMIN_PASSWORD", "pw-Secret-123")  # ensure_admin writes no password file
+    commands = re.findall(r"manage\.py (\w+)", recipe("run"))
+    assert "seed" in commands and "load_demo" not in commands
+    for command in commands:
+        if command not in ("migrate", "db_worker", "runserver"):
+            call_command(command, stdout=io.StringIO())
+    assert Role.objects.exists() and User.objects.filter(is_superuser=True).exists()
+    assert not Employee.objects.exists() and not HeadcountPlan.objects.exists()
