@@ -7,7 +7,7 @@ RUN_PACKAGES := gettext nodejs fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 l
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-test run serve test test-postgres lint messages check-tree api-contract bench lighthouse loadtest clean
+.PHONY: install install-test run demo serve test test-postgres lint messages check-tree api-contract bench lighthouse loadtest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ run: install
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The living demo: `make run` on its own database (demo.sqlite3, rebuilt on every start so its dates are
+## around today) with fictional people marked 示例, two future hires, a leaver and an active headcount plan.
+## load_demo refuses any other database, so `make run` never gets fictional people.
+demo: export DATABASE_URL = sqlite:///$(CURDIR)/demo.sqlite3
+demo: install
+	rm -f demo.sqlite3 demo.sqlite3-journal
+	$(BIN)/python manage.py migrate --no-input --verbosity 0
+	$(BIN)/python manage.py load_demo
+	$(MAKE) --no-print-directory run
 
 ## Production: migrate, collect the static files (WhiteNoise serves them), start the export worker and
 ## gunicorn with WEB_CONCURRENCY workers (default 2 × cores + 1, gunicorn's advice) on BIND (default 127.0.0.1:$PORT, PORT default 8000).
