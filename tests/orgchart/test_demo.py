@@ -14,18 +14,19 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from orgchart import demo, placement
 from orgchart.models import Employee, HeadcountLine, HeadcountPlan, OverPlanPlacement
-from orgchart.placement import PlacementRefused
 from orgchart.staffing import chart_nodes
 from roles import dated
 from roles.models import Role
 from roles.seed import load_seed
-from tests.factories import make_hr_user
+from tests.admin_forms import error_text
 
 TODAY = dated.today()
 MAKEFILE = Path(settings.BASE_DIR) / "Makefile"
+ENGLISH = {"accept-language": "en"}  # the messages asserted are the English msgids, translated or not
 
 
 def load_demo(**options):
@@ -42,17 +43,6 @@ def loaded(db):
 
 def names(people):
     return sorted(people.values_list("name", flat=True))
-
-
-def third_designer(number="N-3"):
-    designer = Role.objects.get(slug="designer")
-    return Employee(name="新美工", employee_number=number, role=designer, start_date=TODAY)
-
-
-def set_mode(mode):
-    plan = HeadcountPlan.objects.covering(TODAY)
-    plan.control_mode = mode
-    placement.save_plan(plan)
 
 
 # ----------------------------------------------------------------------------- what a new user sees
@@ -101,20 +91,33 @@ def test_the_demo_is_within_its_plan(loaded):
     assert not OverPlanPlacement.objects.exists()
 
 
-def test_under_deny_a_third_designer_is_refused_with_the_numbers_and_under_warn_listed(loaded):
-    hr = make_hr_user()
-    set_mode(HeadcountPlan.ControlMode.DENY)
-    with pytest.raises(PlacementRefused) as refused:
-        placement.place(third_designer(), hr)
-    assert (refused.value.planned, refused.value.allowed, refused.value.occupied) == (2, 2, 2)
+def test_the_done_when_walk_through_on_the_demo(loaded, hr_client):
+    """HR switches the demo's plan to 禁止: a third 美工 is refused with the numbers in the API and the admin;
+    back to 提醒, one is saved with a warning and the plan's page lists who was placed over it."""
+    plan = HeadcountPlan.objects.covering(TODAY)
+    designer = Role.objects.get(slug="designer")
+    hr = APIClient()
+    hr.force_authenticate(User.objects.get(username="hr"))
+    assert hr.patch(f"/api/v1/headcount-plans/{plan.pk}/", {"control_mode": "deny"}, format="json").status_code == 200
+    new = {"name": "新美工", "employee_number": "N-3", "role": designer.pk}
+    refused = hr.post("/api/v1/employees/", new, format="json")
+    assert refused.status_code == 409
+    assert {k: refused.json()[k] for k in ("planned", "allowed", "occupied")} == {
+        "planned": 2,
+        "allowed": 2,
+        "occupied": 2,
+    }
+    admin = hr_client.post(
+        "/admin/orgchart/employee/add/", new | {"recorded_on": TODAY.isoformat()}, follow=True, headers=ENGLISH
+    )
+    assert "allows 2 (planned 2)" in error_text(admin) and "2 are already counted" in error_text(admin)
     assert not Employee.objects.filter(employee_number="N-3").exists()
 
-    set_mode(HeadcountPlan.ControlMode.WARN)
-    done = placement.place(third_designer(), hr)
-    assert len(done.warnings) == 1
-    listed = OverPlanPlacement.objects.get()
-    assert (listed.employee_name, listed.role_title, listed.planned, listed.occupied) == ("新美工", "美工", 2, 3)
-    assert listed.plan == HeadcountPlan.objects.covering(TODAY) and listed.placed_by == hr
+    assert hr.patch(f"/api/v1/headcount-plans/{plan.pk}/", {"control_mode": "warn"}, format="json").status_code == 200
+    warned = hr.post("/api/v1/employees/", new, format="json")
+    assert warned.status_code == 201 and len(warned.json()["warnings"]) == 1
+    page = hr_client.get(f"/admin/orgchart/headcountplan/{plan.pk}/change/").content.decode()
+    assert "新美工" in page and "N-3" in page
 
 
 # ----------------------------------------------------------------------------- loading
