@@ -79,7 +79,7 @@ STAFF = (MANAGER, HR, APPROVER, SUPERUSER)
 OK, CREATED, NO_CONTENT = 200, 201, 204
 REDIRECT = "302 elsewhere"  # a redirect that is not to a login page
 LOGIN = "302 to login"  # a redirect to /accounts/login/ or /admin/login/
-UNAUTHENTICATED, DENIED, NOTFOUND, NOT_ALLOWED = 401, 403, 404, 405
+UNAUTHENTICATED, DENIED, NOTFOUND, NOT_ALLOWED, CONFLICT = 401, 403, 404, 405, 409
 SUCCESS = {OK, CREATED, NO_CONTENT, REDIRECT}
 
 PDF, JSON = "application/pdf", "application/json"
@@ -92,6 +92,8 @@ INTERNAL_PAGE = (NOTFOUND, NOTFOUND, OK, OK, OK, OK)
 STAFF_PAGE = (LOGIN, LOGIN, OK, OK, OK, OK)
 PAY_API = (UNAUTHENTICATED, DENIED, OK, OK, OK, OK)
 INTERNAL_API = (UNAUTHENTICATED, DENIED, OK, OK, OK, OK)
+HR_WRITES = (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK)
+HR_WRITES_CREATED = (UNAUTHENTICATED, DENIED, DENIED, CREATED, CREATED, CREATED)
 
 # /handbook.pdf only queues the handbook's task and redirects to its status page: the task is not run here.
 HANDBOOK_NOT_RUN = {"TASKS": {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}}
@@ -452,6 +454,139 @@ ROWS = [
     Row("api:employee-list", "/api/v1/employees/", INTERNAL_API),
     Row("api:employee-list", "/api/v1/employees.json", INTERNAL_API, label="format suffix"),
     Row("api:employee-detail", "/api/v1/employees/{employee}/", INTERNAL_API),
+    # HR places people, checked against the active headcount plan (a_headcount_plan: 美工 full under deny).
+    Row(
+        "api:employee-list",
+        "/api/v1/employees/",
+        HR_WRITES_CREATED,
+        method="post",
+        label="a role the plan does not control",
+        json=True,
+        body=lambda ids: {"name": "新客服", "employee_number": "M1", "role": ids["published"]},
+        effect=lambda ids: Employee.objects.filter(employee_number="M1").exists(),
+    ),
+    Row(
+        "api:employee-list",
+        "/api/v1/employees/",
+        (UNAUTHENTICATED, DENIED, DENIED, CONFLICT, CONFLICT, CONFLICT),
+        method="post",
+        label="over the plan under deny",
+        json=True,
+        body=lambda ids: {"name": "新美工", "employee_number": "M2", "role": role("designer").pk},
+        effect=lambda ids: Employee.objects.filter(employee_number="M2").exists(),
+    ),
+    Row(
+        "api:employee-detail",
+        "/api/v1/employees/{employee}/",
+        HR_WRITES,
+        method="patch",
+        json=True,
+        body={"name": "王小明(改)"},
+        effect=lambda ids: Employee.objects.get(pk=ids["employee"]).name,
+    ),
+    Row(
+        "api:employee-detail",
+        "/api/v1/employees/{employee}/",
+        HR_WRITES,
+        method="put",
+        json=True,
+        body=lambda ids: {
+            "name": "王小明",
+            "employee_number": "E0001",
+            "role": ids["published"],
+            "end_date": "2100-01-01",
+        },
+        effect=lambda ids: Employee.objects.get(pk=ids["employee"]).end_date,
+    ),
+    Row(
+        "api:employee-move",
+        "/api/v1/employees/{employee}/move/",
+        HR_WRITES,
+        method="post",
+        json=True,
+        body=lambda ids: {"role": ids["target"]},
+        effect=lambda ids: Employee.objects.get(pk=ids["employee"]).role_id,
+    ),
+    Row(
+        "api:employee-move",
+        "/api/v1/employees/{employee}/move/",
+        (UNAUTHENTICATED, DENIED, DENIED, CONFLICT, CONFLICT, CONFLICT),
+        method="post",
+        label="into a full role under deny",
+        json=True,
+        body=lambda ids: {"role": role("designer").pk},
+        effect=lambda ids: Employee.objects.get(pk=ids["employee"]).role_id,
+    ),
+    # --- headcount plans (编制方案): managers read, HR writes
+    Row("api:headcountplan-list", "/api/v1/headcount-plans/", INTERNAL_API),
+    Row(
+        "api:headcountplan-list",
+        "/api/v1/headcount-plans/",
+        HR_WRITES_CREATED,
+        method="post",
+        json=True,
+        body={"name": "明年编制", "start_date": "2099-01-01", "end_date": "2099-12-31"},
+        effect=lambda ids: headcount_plan_rows(),
+    ),
+    Row("api:headcountplan-detail", "/api/v1/headcount-plans/{headcount_plan}/", INTERNAL_API),
+    Row(
+        "api:headcountplan-detail",
+        "/api/v1/headcount-plans/{headcount_plan}/",
+        HR_WRITES,
+        method="patch",
+        json=True,
+        body={"control_mode": "warn"},
+        effect=lambda ids: headcount_plan_rows(),
+    ),
+    Row(
+        "api:headcountplan-detail",
+        "/api/v1/headcount-plans/{headcount_plan}/",
+        HR_WRITES,
+        method="put",
+        json=True,
+        body={"name": "年度编制(改)", "start_date": "2099-01-01", "end_date": "2099-12-31"},
+        effect=lambda ids: headcount_plan_rows(),
+    ),
+    Row("api:headcountplan-lines", "/api/v1/headcount-plans/{headcount_plan}/lines/", INTERNAL_API),
+    Row(
+        "api:headcountplan-lines",
+        "/api/v1/headcount-plans/{headcount_plan}/lines/",
+        HR_WRITES_CREATED,
+        method="post",
+        json=True,
+        body=lambda ids: {"department": ids["department"], "seats": 9},
+        effect=lambda ids: headcount_plan_rows("lines"),
+    ),
+    Row(
+        "api:headcountplan-line-detail",
+        "/api/v1/headcount-plans/{headcount_plan}/lines/{headcount_line}/",
+        INTERNAL_API,
+    ),
+    Row(
+        "api:headcountplan-line-detail",
+        "/api/v1/headcount-plans/{headcount_plan}/lines/{headcount_line}/",
+        HR_WRITES,
+        method="patch",
+        json=True,
+        body={"seats": 5},
+        effect=lambda ids: headcount_plan_rows("lines"),
+    ),
+    Row(
+        "api:headcountplan-line-detail",
+        "/api/v1/headcount-plans/{headcount_plan}/lines/{headcount_line}/",
+        HR_WRITES,
+        method="put",
+        json=True,
+        body=lambda ids: {"role": role("designer").pk, "seats": 4, "control_mode": "warn"},
+        effect=lambda ids: headcount_plan_rows("lines"),
+    ),
+    Row(
+        "api:headcountplan-line-detail",
+        "/api/v1/headcount-plans/{headcount_plan}/lines/{headcount_line}/",
+        (UNAUTHENTICATED, DENIED, DENIED, NO_CONTENT, NO_CONTENT, NO_CONTENT),
+        method="delete",
+        effect=lambda ids: headcount_plan_rows("lines"),
+    ),
     Row("api-schema", "/api/schema/", EVERYONE_OK),
     Row("api-docs", "/api/docs/", EVERYONE_OK),
     # --- the import page (HR adds roles from documents)
@@ -830,6 +965,17 @@ def a_headcount_plan():
         plan=plan, role=role("designer"), seats=Employee.objects.in_post().filter(role=role("designer")).count()
     )
     return plan
+
+
+def headcount_plan_rows(of="plans"):
+    """Every headcount plan's fields, or every plan line's: what a headcount plan row changes."""
+    from orgchart.models import HeadcountLine, HeadcountPlan
+
+    if of == "lines":
+        return list(
+            HeadcountLine.objects.order_by("pk").values_list("pk", "role", "department", "seats", "control_mode")
+        )
+    return list(HeadcountPlan.objects.order_by("pk").values_list("pk", "name", "start_date", "control_mode"))
 
 
 def plan_rows(column):
