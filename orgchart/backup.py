@@ -8,16 +8,19 @@ What a file holds: the shop profile and pay-policy defaults, departments, grades
 schemes with their tiers, roles with their stored tree columns (parent, tree_id, lft, rght, level:
 sibling order included), their shifts and dotted-line superiors (the two many-to-many tables, as
 records of their own), requirements, duties, skills, KPIs, job-description versions and each
-role's live version, and employees; with `history`, also django-simple-history's records of roles
+role's live version, employees, and headcount plans with their lines and the placements saved over
+them; with `history`, also django-simple-history's records of roles
 and pay schemes. Not in it: users, groups, passwords, sessions, API tokens, handbook exports and
 tasks, the catalogue-revision token (a cache key, changed by the import) and uploaded files (the
 shop logo's file name is kept; copy the media folder separately).
 
-Format: {"format": "roleatlas-catalogue", "format_version": 1, "history": bool, "records": [...]},
+Format: {"format": "roleatlas-catalogue", "format_version": 2, "history": bool, "records": [...]},
 each record as Django's serializers write it ({"model", "pk", "fields"}). Records come model by
 model in dependency order (CATALOGUE_MODELS), then by primary key; keys are sorted, indented by
 two spaces, UTF-8 without escapes, one trailing newline, no timestamp of the export itself. So
-export → import into an empty database → export gives the same bytes.
+export → import into an empty database → export gives the same bytes. A version 1 file (before
+headcount plans) is read too: its employees' `active` flag becomes a last day as migration
+orgchart 0006 made it (`upgraded`).
 
 Ids are kept: every record is loaded with its primary key, so references need no translation
 and a round trip is byte for byte. PostgreSQL's sequences are then moved past the loaded ids.
@@ -54,7 +57,7 @@ from django.core.serializers import base, python
 from django.db import DatabaseError, IntegrityError, connection
 from django.utils.translation import gettext as _
 
-from roles import services
+from roles import dated, services
 from roles.models import (
     KPI,
     Department,
@@ -71,10 +74,11 @@ from roles.models import (
 from roles.treecheck import tree_problems
 from shopconfig.models import CatalogueRevision, PayPolicy, ShopProfile
 
-from .models import Employee
+from .models import Employee, HeadcountLine, HeadcountPlan, OverPlanPlacement
 
 FORMAT = "roleatlas-catalogue"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, FORMAT_VERSION)
 # One row each, created on first use: they may exist in a database that holds no catalogue yet.
 SINGLETONS = (ShopProfile, PayPolicy)
 CATALOGUE_MODELS = (
@@ -94,6 +98,9 @@ CATALOGUE_MODELS = (
     KPI,
     RoleVersion,
     Employee,
+    HeadcountPlan,
+    HeadcountLine,
+    OverPlanPlacement,
 )
 HISTORY_MODELS = (PayScheme.history.model, Role.history.model)
 
@@ -167,14 +174,37 @@ def parse(text):
         raise BackupError(_("The file is not a catalogue backup (not JSON: %(error)s).") % {"error": error}) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(_("The file is not a catalogue backup (no %(format)s header).") % {"format": FORMAT})
-    if document.get("format_version") != FORMAT_VERSION:
+    if document.get("format_version") not in READABLE_VERSIONS:
         raise BackupError(
             _("The file has format version %(found)s; this version of RoleAtlas reads version %(known)s.")
             % {"found": document.get("format_version"), "known": FORMAT_VERSION}
         )
     if not isinstance(document.get("records"), list):
         raise BackupError(_("The file has no list of records."))
-    return document
+    return upgraded(document)
+
+
+def upgraded(document, today=None):
+    """A document of an earlier format version as the current one.
+
+    Version 1 had an `active` flag on employees where version 2 has a last day and the day the hire
+    was recorded: as migration orgchart 0006 did, a person who was not active gets the day before
+    today as their last day (and as their start day, if that came later: they never started), and
+    everyone is recorded today.
+    """
+    if document["format_version"] == 1:
+        today = today or dated.today()
+        last_day = (today - datetime.timedelta(days=1)).isoformat()
+        for record in document["records"]:
+            fields = record.get("fields") if isinstance(record, dict) else None
+            if record.get("model") != "orgchart.employee" or not isinstance(fields, dict) or "active" not in fields:
+                continue
+            active = fields.pop("active")
+            fields.setdefault("recorded_on", today.isoformat())
+            fields.setdefault("end_date", None if active else last_day)
+            if not active and isinstance(fields.get("start_date"), str) and fields["start_date"] > last_day:
+                fields["start_date"] = last_day
+    return {**document, "format_version": FORMAT_VERSION}
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
+from django.contrib import admin
 from django.urls import path
 
 from . import plan_views, views
+from .roster import views as roster
 
 app_name = "orgchart"
 urlpatterns = [
@@ -18,4 +20,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/submit/", plan_views.plan_submit, name="plan-submit"),
     path("plans/<int:plan_id>/approve/", plan_views.plan_approve, name="plan-approve"),
     path("plans/<int:plan_id>/reject/", plan_views.plan_reject, name="plan-reject"),
+    # The roster import (花名册导入), admin-styled; admin_view asks for a staff login, the views for HR's permissions.
+    path("roster/import/", admin.site.admin_view(roster.import_page), name="roster-import"),
+    path("roster/template.xlsx", admin.site.admin_view(roster.template_xlsx), name="roster-template"),
 ]

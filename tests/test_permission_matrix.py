@@ -46,6 +46,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -54,6 +55,8 @@ from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
 from orgchart.models import Employee, HandbookExport
+from orgchart.roster import views as roster_views
+from orgchart.roster.parser import parse_xlsx
 from roles import services, workflow
 from roles.apps import HR_GROUP
 from roles.models import Department, Grade, PayScheme, Role, RoleVersion, Shift
@@ -61,6 +64,7 @@ from roles.seed import load_seed
 from shopconfig.models import PayPolicy, ShopProfile
 from tests.admin_forms import change_form_data
 from tests.factories import make_hr_manager, make_hr_user, make_manager, make_role, make_user
+from tests.orgchart.test_roster_parser import xlsx
 from tests.pages import add_internal_data
 from tests.roles.test_api import ESTIMATE, new_role_data
 from tests.roles.test_import import CARD
@@ -182,6 +186,15 @@ def revert_body(url):
 def public_summary(ids):
     """Whether an anonymous visitor reads the edited summary on the published role's page."""
     return Client().get("/roles/store-cs/").content.decode().count("(仅限修订)")
+
+
+ROSTER_IMPORT = (LOGIN, LOGIN, DENIED, OK, OK, OK)
+
+
+def roster_upload():
+    """A roster file of one new person in a role no headcount plan controls."""
+    data = xlsx(["姓名", "工号", "岗位", "入职日期"], ["新员工", "R0001", "店铺客服", "2024-03-01"])
+    return SimpleUploadedFile("花名册.xlsx", data)
 
 
 # ----------------------------------------------------------------------------- the table
@@ -600,6 +613,31 @@ ROWS = [
         body={"step": "save", "text": CARD.replace("直播运营", "短视频运营"), "source_name": "jd.txt", "card": "1"},
         effect=lambda ids: Role.objects.filter(title="短视频运营", status=Role.Status.DRAFT).exists(),
     ),
+    # --- the roster import (花名册导入): those who may add and change employees (HR, approvers, administrators)
+    Row("orgchart:roster-import", "/orgchart/roster/import/", ROSTER_IMPORT),
+    Row(
+        "orgchart:roster-import",
+        "/orgchart/roster/import/",
+        ROSTER_IMPORT,
+        method="post",
+        label="preview a file",
+        body=lambda ids: {"step": "preview", "file": roster_upload()},
+        effect=lambda ids: Employee.objects.filter(employee_number="R0001").exists(),
+        changed_for=(),  # a preview saves nothing
+    ),
+    Row(
+        "orgchart:roster-import",
+        "/orgchart/roster/import/",
+        ROSTER_IMPORT,
+        method="post",
+        label="import the previewed rows",
+        body=lambda ids: {
+            "step": "import",
+            "roster": roster_views.signed(parse_xlsx(roster_upload().read()), "r.xlsx"),
+        },
+        effect=lambda ids: Employee.objects.filter(employee_number="R0001").exists(),
+    ),
+    Row("orgchart:roster-template", "/orgchart/roster/template.xlsx", ROSTER_IMPORT, returns=XLSX),
     # --- the admin site
     Row("admin:index", "/admin/", STAFF_PAGE),
     Row("admin:login", "/admin/login/", (OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),

@@ -121,6 +121,29 @@ class Roster:
         """Whether the file has this column; a missing optional column leaves that value as it is."""
         return name in self.fields
 
+    def as_data(self):
+        """The roster as JSON-ready data (dates as ISO text), to carry from the preview to the import."""
+        rows = [[row.line, *(_iso(value) for value in row.values().values()), row.problems] for row in self.rows]
+        return {"sheet": self.sheet, "fields": list(self.fields), "ignored": list(self.ignored), "rows": rows}
+
+    @classmethod
+    def from_data(cls, data):
+        """The roster as_data() gave (ValueError or KeyError for anything else)."""
+        rows = []
+        for line, name, number, role, shift, start, end, problems in data["rows"]:
+            dates = [None if day is None else datetime.date.fromisoformat(day) for day in (start, end)]
+            rows.append(RosterRow(int(line), str(name), str(number), str(role), str(shift), *dates, list(problems)))
+        return cls(
+            sheet=str(data["sheet"]),
+            fields=tuple(name for name in data["fields"] if name in BY_FIELD),
+            ignored=tuple(map(str, data["ignored"])),
+            rows=tuple(rows),
+        )
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
 
 # ----------------------------------------------------------------------------- the file
 

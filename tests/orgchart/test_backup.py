@@ -1,5 +1,6 @@
 """Backup and restore of the whole catalogue: export_catalogue / import_catalogue."""
 
+import datetime
 import io
 import json
 import re
@@ -13,8 +14,18 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orgchart.backup import FORMAT, BackupError, encode, export_catalogue, parse, reference_problems
-from orgchart.models import Employee
+from orgchart import placement
+from orgchart.backup import (
+    FORMAT,
+    FORMAT_VERSION,
+    BackupError,
+    encode,
+    export_catalogue,
+    parse,
+    reference_problems,
+    upgraded,
+)
+from orgchart.models import Employee, HeadcountLine, HeadcountPlan
 from roles import services, workflow
 from roles.models import Duty, Role, RoleVersion, Shift
 from shopconfig.models import PayPolicy, ShopProfile
@@ -44,6 +55,12 @@ def full_catalogue(catalogue):
     Employee.objects.create(
         name="赵晚班", employee_number="E0003", role=roles["store-cs"], shift=Shift.objects.get(code="night")
     )
+    plan = HeadcountPlan.objects.create(
+        name="年度编制", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31), status="active"
+    )
+    HeadcountLine.objects.create(plan=plan, role=roles["store-cs"], seats=1)
+    HeadcountLine.objects.create(plan=plan, department=roles["store-cs"].department, seats=9, control_mode="deny")
+    placement.place(Employee(name="超编", employee_number="E0004", role=roles["store-cs"]), hr)  # warned, recorded
     ShopProfile.objects.update_or_create(pk=1, defaults={"company_name": "杭州某某电子商务有限公司"})
     PayPolicy.objects.update_or_create(pk=1, defaults={"warning_score": Decimal("55.50")})
 
@@ -196,7 +213,7 @@ def foreign_model(document):
 
 
 def newer_format(document):
-    document["format_version"] = 2
+    document["format_version"] = 3
 
 
 def dangling_live_version(document):
@@ -211,7 +228,7 @@ CORRUPTIONS = [
     (broken_tree, r"role tree in the file is broken:\nnode \d+: level"),
     (missing_field, r"record \d+ \(roles\.role \d+\): missing fields title"),
     (foreign_model, r"record 6 \(auth\.user 1\): this model is not part of a catalogue backup"),
-    (newer_format, r"format version 2; this version of RoleAtlas reads version 1"),
+    (newer_format, r"format version 3; this version of RoleAtlas reads version 2"),
 ]
 
 
@@ -265,7 +282,7 @@ def test_the_export_costs_the_same_queries_however_many_roles(full_catalogue):
 
 # --- pure parts ----------------------------------------------------------------------------------
 
-DOCUMENT = {"format": FORMAT, "format_version": 1, "history": False, "records": []}
+DOCUMENT = {"format": FORMAT, "format_version": FORMAT_VERSION, "history": False, "records": []}
 
 
 @pytest.mark.parametrize(
@@ -286,6 +303,31 @@ def test_parse_rejects_what_is_not_a_backup(text, message):
 
 def test_parse_reads_its_own_output():
     assert parse(encode(DOCUMENT)) == DOCUMENT
+
+
+def test_a_version_1_file_gives_people_who_were_not_active_a_last_day():
+    people = [
+        {"model": "orgchart.employee", "pk": 1, "fields": {"name": "在职", "start_date": "2024-01-01", "active": True}},
+        {
+            "model": "orgchart.employee",
+            "pk": 2,
+            "fields": {"name": "离职", "start_date": "2024-01-01", "active": False},
+        },
+        {
+            "model": "orgchart.employee",
+            "pk": 3,
+            "fields": {"name": "未到岗", "start_date": "2026-09-01", "active": False},
+        },
+    ]
+    document = upgraded({**DOCUMENT, "format_version": 1, "records": people}, today=datetime.date(2026, 6, 15))
+    assert document["format_version"] == FORMAT_VERSION
+    assert [(r["fields"]["start_date"], r["fields"]["end_date"]) for r in document["records"]] == [
+        ("2024-01-01", None),
+        ("2024-01-01", "2026-06-14"),
+        ("2026-06-14", "2026-06-14"),
+    ]
+    assert {r["fields"]["recorded_on"] for r in document["records"]} == {"2026-06-15"}
+    assert not any("active" in r["fields"] for r in document["records"])
 
 
 @pytest.mark.parametrize(

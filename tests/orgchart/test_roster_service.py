@@ -65,6 +65,7 @@ def staff(seeded):
 
 
 def test_each_row_is_new_changed_unchanged_or_an_error_with_the_reason(staff):
+    translation.activate("en")
     file = roster(
         ["张三", "E1001", "客服主管", "白班", "2024-03-01", None],
         ["王小明", "E0001", "店铺客服", "白班", D(2023, 1, 1), None],
@@ -79,8 +80,7 @@ def test_each_row_is_new_changed_unchanged_or_an_error_with_the_reason(staff):
         ["陈三", "E1009", "摄影", None, None, None],
         ["王小明", "E0001", "美工", "晚班", D(2023, 1, 1), None],
     )
-    with translation.override("en"):
-        result = preview(file)
+    result = preview(file)
     assert seen(result) == [
         (2, "new", []),
         (3, "error", ["Employee number E0001 is on more than one row of the file (rows 3、13)."]),
@@ -144,6 +144,16 @@ def test_the_preview_writes_nothing(staff):
     before = people()
     preview(roster(["张三", "E1001", "客服主管"], ["王晓明", "E0001", "美工"]))
     assert people() == before
+
+
+def test_reasons_are_in_chinese_for_a_chinese_reader(staff):
+    with translation.override("zh-hans"):
+        result = preview(roster(["张三", "E1001", "客服", "中班"], ["王小明", "E0001", "美工", "白班", "2023-01-01"]))
+    assert seen(result) == [
+        (2, "error", ["没有名称或编号为“客服”的岗位。", "没有名为“中班”的班次（现有班次：白班、晚班）。"]),
+        (3, "changed", ["岗位: 店铺客服 → 美工"]),
+    ]
+    assert [o.status_label for o in result.outcomes] == ["错误", "变更"]
 
 
 # ----------------------------------------------------------------------------- import
