@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -16,7 +16,7 @@ from simple_history import register
 
 from shopconfig.models import PayPolicy
 
-from . import rules
+from . import bands, rules
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -98,16 +98,158 @@ class Department(models.Model):
             node = node.parent
 
 
+class JobFamily(models.Model):
+    """A job family (序列) such as 客服 or 推广: the column a role stands in on the job-architecture matrix."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    color = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}\Z", _("Enter a colour as # and six hex digits, e.g. #4e79a7."))],
+        help_text=_("Matrix colour, e.g. #4e79a7."),
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("job family")
+        verbose_name_plural = _("job families")
+
+    def __str__(self):
+        return self.name
+
+
+class PayGradeQuerySet(models.QuerySet):
+    def with_next_band(self):
+        """Each pay grade with the band of the next higher number (next_band_min/mid/max, None for
+        the highest), so that figures() costs no query per row."""
+        higher = PayGrade.objects.filter(number__gt=OuterRef("number")).order_by("number")
+        return self.annotate(
+            next_band_min=Subquery(higher.values("band_min")[:1]),
+            next_band_mid=Subquery(higher.values("band_mid")[:1]),
+            next_band_max=Subquery(higher.values("band_max")[:1]),
+        )
+
+
+class PayGrade(models.Model):
+    """A pay grade (职等): the grade job evaluation gives a position, fixing its monthly pay band.
+
+    A higher `number` is more senior. The band (yuan per month) is shown only to readers who may
+    see pay (roles.reading.Audience.see_pay); its figures (带宽, 级差, 重叠度) are roles.bands'.
+    """
+
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, validators=[MinValueValidator(1)], help_text=_("Higher is more senior.")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    band_min = models.DecimalField(_("band minimum"), max_digits=10, decimal_places=2)
+    band_mid = models.DecimalField(
+        _("band midpoint"),
+        max_digits=10,
+        decimal_places=2,
+        blank=True,
+        help_text=_("Leave it empty for the mean of minimum and maximum."),
+    )
+    band_max = models.DecimalField(_("band maximum"), max_digits=10, decimal_places=2)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = PayGradeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("pay grade")
+        verbose_name_plural = _("pay grades")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="pay_grade_number_positive"),
+            models.CheckConstraint(condition=Q(band_min__gt=0), name="pay_grade_band_min_positive"),
+            models.CheckConstraint(condition=Q(band_min__lte=F("band_max")), name="pay_grade_band_ordered"),
+            models.CheckConstraint(
+                condition=Q(band_mid__gte=F("band_min")) & Q(band_mid__lte=F("band_max")),
+                name="pay_grade_band_mid_inside",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.fill_midpoint()
+        super().save(*args, **kwargs)
+
+    def fill_midpoint(self):
+        """An empty midpoint becomes the mean of minimum and maximum (bands.default_midpoint)."""
+        if self.band_mid is None and self.band_min is not None and self.band_max is not None:
+            self.band_mid = bands.default_midpoint(self.band_min, self.band_max)
+
+    def clean(self):
+        self.fill_midpoint()
+        errors = dict(bands.band_problems(self.band_min, self.band_mid, self.band_max))
+        if self.pk is not None and self.number is not None and "number" not in errors:
+            outside = self.roles_outside_their_grade(self.number)
+            if outside:
+                errors["number"] = _(
+                    "With this number these roles would be outside their grade's range of pay grades: %(roles)s."
+                ) % {"roles": "、".join(outside)}
+        if errors:
+            raise ValidationError(errors)
+
+    def roles_outside_their_grade(self, number):
+        """Titles of the roles on this pay grade whose grade's range would not hold `number`."""
+        roles = self.roles.filter(grade__min_pay_grade__isnull=False).exclude(
+            grade__min_pay_grade__lte=number, grade__max_pay_grade__gte=number
+        )
+        return list(roles.order_by("tree_id", "lft").values_list("title", flat=True))
+
+    def band(self):
+        return bands.Band(self.band_min, self.band_mid, self.band_max)
+
+    def band_text(self):
+        """The band as the job description prints it (for pay readers only)."""
+        return bands.band_text(self.band())
+
+    def next_band(self):
+        """The band of the next higher pay grade (None for the highest): from with_next_band()'s
+        annotations when present, else one query."""
+        if hasattr(self, "next_band_min"):
+            if self.next_band_min is None:
+                return None
+            return bands.Band(self.next_band_min, self.next_band_mid, self.next_band_max)
+        higher = PayGrade.objects.filter(number__gt=self.number).order_by("number").first()
+        return None if higher is None else higher.band()
+
+    def figures(self):
+        """带宽, 级差 and 重叠度 of this pay grade (bands.Figures)."""
+        return bands.figures(self.band(), self.next_band())
+
+
 class Grade(models.Model):
-    """A level such as 总监 or 专员; a higher `level` is more senior."""
+    """A level (职级) such as 总监 or 专员; a higher `level` is more senior.
+
+    A grade spans a range of pay grades (职等), min_pay_grade to max_pay_grade by number (主管: 5–6):
+    a role's pay grade must lie in its grade's range. A grade without a range accepts any.
+    """
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
     level = models.PositiveSmallIntegerField(
         _("level"), unique=True, help_text=_("Higher is more senior, e.g. 总监 60 > 主管 40.")
     )
-    pay_band_min = money_field(_("pay band minimum"))
-    pay_band_max = money_field(_("pay band maximum"))
+    min_pay_grade = models.PositiveSmallIntegerField(
+        _("lowest pay grade"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The lowest pay grade (职等) number a role of this grade may have; empty: no range."),
+    )
+    max_pay_grade = models.PositiveSmallIntegerField(
+        _("highest pay grade"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The highest pay grade (职等) number a role of this grade may have."),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -116,19 +258,53 @@ class Grade(models.Model):
         verbose_name_plural = _("grades")
         constraints = [
             models.CheckConstraint(
-                condition=Q(pay_band_min__isnull=True)
-                | Q(pay_band_max__isnull=True)
-                | Q(pay_band_min__lte=F("pay_band_max")),
-                name="grade_pay_band_ordered",
+                condition=Q(min_pay_grade__isnull=True, max_pay_grade__isnull=True)
+                | Q(min_pay_grade__gte=1, max_pay_grade__gte=F("min_pay_grade")),
+                name="grade_pay_grade_range",
             ),
         ]
 
     def __str__(self):
         return self.name
 
+    @property
+    def has_pay_grade_range(self):
+        return self.min_pay_grade is not None and self.max_pay_grade is not None
+
+    def allows_pay_grade(self, number):
+        """Whether a role of this grade may have the pay grade with this number (any without a range)."""
+        return not self.has_pay_grade_range or self.min_pay_grade <= number <= self.max_pay_grade
+
+    def pay_grade_range_text(self):
+        """The range as people write it: "5–6", "5"; "" without one."""
+        if not self.has_pay_grade_range:
+            return ""
+        if self.min_pay_grade == self.max_pay_grade:
+            return str(self.min_pay_grade)
+        return f"{self.min_pay_grade}–{self.max_pay_grade}"
+
     def clean(self):
-        if rules.range_is_inverted(self.pay_band_min, self.pay_band_max):
-            raise ValidationError({"pay_band_max": _("The maximum must not be below the minimum.")})
+        low, high = self.min_pay_grade, self.max_pay_grade
+        if (low is None) != (high is None):
+            missing = "max_pay_grade" if high is None else "min_pay_grade"
+            raise ValidationError({missing: _("Give both ends of the range of pay grades, or neither.")})
+        if low is not None and low > high:
+            raise ValidationError({"max_pay_grade": _("The highest pay grade must not be below the lowest.")})
+        if self.pk is not None and low is not None:
+            outside = self.roles.filter(pay_grade__isnull=False).exclude(
+                pay_grade__number__gte=low, pay_grade__number__lte=high
+            )
+            titles = list(outside.order_by("tree_id", "lft").values_list("title", flat=True))
+            if titles:
+                raise ValidationError(
+                    {
+                        "min_pay_grade": _(
+                            "These roles of this grade have a pay grade outside the range: %(roles)s. "
+                            "Change their pay grade first."
+                        )
+                        % {"roles": "、".join(titles)}
+                    }
+                )
 
 
 class Shift(models.Model):
@@ -338,7 +514,14 @@ class RoleQuerySet(TreeQuerySet):
     def with_snapshot_relations(self):
         """Everything Role.snapshot() reads, in a fixed number of queries."""
         return self.select_related(
-            "department", "department__parent", "grade", "parent", "pay_scheme", "requirement"
+            "department",
+            "department__parent",
+            "grade",
+            "job_family",
+            "pay_grade",
+            "parent",
+            "pay_scheme",
+            "requirement",
         ).prefetch_related("duties", "skills", "kpis", "shifts", "dotted_line_superiors")
 
 
@@ -380,6 +563,26 @@ class Role(MPTTModel):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="roles"
     )
     grade = models.ForeignKey(Grade, verbose_name=_("grade"), on_delete=models.PROTECT, related_name="roles")
+    # Where the role stands in the job architecture: its family (序列) and pay grade (职等, which
+    # fixes its pay band and lies in its grade's range). Empty until HR places the role (a role
+    # imported or added by a reorganisation plan starts unplaced).
+    job_family = models.ForeignKey(
+        JobFamily,
+        verbose_name=_("job family"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roles",
+    )
+    pay_grade = models.ForeignKey(
+        PayGrade,
+        verbose_name=_("pay grade"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        help_text=_("Within the range of pay grades of the role's grade."),
+    )
     parent = TreeForeignKey(
         "self",
         verbose_name=_("superior"),
@@ -468,10 +671,24 @@ class Role(MPTTModel):
                 errors["parent"] = _("A role cannot report to itself or to one of its own subordinates.")
         if rules.range_is_inverted(self.pay_min, self.pay_max):
             errors["pay_max"] = _("The maximum must not be below the minimum.")
+        problem = self.pay_grade_problem()
+        if problem:
+            errors["pay_grade"] = problem
         if self.pk and not self.slug:
             errors["slug"] = _("A saved role keeps its web address: links and bookmarks point to it.")
         if errors:
             raise ValidationError(errors)
+
+    def pay_grade_problem(self, grade=None):
+        """Why the role's pay grade does not fit `grade` (default its own), or None when it does."""
+        grade = grade if grade is not None else (self.grade if self.grade_id else None)
+        if self.pay_grade_id is None or grade is None or grade.allows_pay_grade(self.pay_grade.number):
+            return None
+        return _("Pay grade %(number)s is outside the range of the grade “%(grade)s” (pay grades %(range)s).") % {
+            "number": self.pay_grade.number,
+            "grade": grade.name,
+            "range": grade.pay_grade_range_text(),
+        }
 
     def standard_fields(self):
         """The optional 岗位说明书 template fields, as (label, value) pairs in print order."""
@@ -498,7 +715,9 @@ class Role(MPTTModel):
 
         Related rows are read through `.all()`, so `with_snapshot_relations()` makes this free of
         queries. Decimals are kept as text (exact), dates as ISO text; department, grade, shifts
-        and the pay scheme by name or code, superiors by slug.
+        and the pay scheme by name or code, superiors by slug. The job family (by name) and pay
+        grade (by number) only when set: a role not placed yet reads like the versions recorded
+        before they existed.
         """
         requirement = getattr(self, "requirement", None)
         data = {name: getattr(self, name) for name in SNAPSHOT_TEXT_FIELDS}
@@ -522,6 +741,10 @@ class Role(MPTTModel):
             ],
         )
         data.update({name: _text(getattr(self, name)) for name in SNAPSHOT_DECIMAL_FIELDS})
+        if self.job_family_id:
+            data["job_family"] = self.job_family.name
+        if self.pay_grade_id:
+            data["pay_grade"] = self.pay_grade.number
         return data
 
     def descendant_ids(self):
@@ -720,7 +943,8 @@ class RoleVersion(models.Model):
 
         The version gives what the job description says (title, texts, duties, requirements,
         KPIs, shifts, pay); `role`, the stored role, gives its place: id, tree fields, department,
-        grade, headcount and dotted lines, as every chart and list shows them. Related rows are
+        grade, job family, pay grade, headcount and dotted lines, as every chart and list shows them
+        (the pay grade goes with the grade: it must lie in that grade's range). Related rows are
         put in the prefetch caches, so `.duties.all()` and the rest run no query. `pay_scheme` is
         the current scheme of the snapshot's code, if shown.
         """
@@ -736,6 +960,8 @@ class RoleVersion(models.Model):
             live_version_id=self.pk,
             department_id=role.department_id,
             grade_id=role.grade_id,
+            job_family_id=role.job_family_id,
+            pay_grade_id=role.pay_grade_id,
             headcount=role.headcount,
             prepared_on=datetime.date.fromisoformat(data["prepared_on"]) if data["prepared_on"] else None,
             created_at=role.created_at,
@@ -745,8 +971,9 @@ class RoleVersion(models.Model):
         )
         if Role.department.is_cached(role):
             shown.department = role.department
-        if Role.grade.is_cached(role):
-            shown.grade = role.grade
+        for relation in (Role.grade, Role.job_family, Role.pay_grade):
+            if relation.is_cached(role):
+                relation.field.set_cached_value(shown, relation.field.get_cached_value(role))
         shown.pay_scheme = pay_scheme
         shown.version = self
         requirement = None

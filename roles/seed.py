@@ -10,7 +10,20 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import services, workflow
-from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
+from .models import (
+    KPI,
+    Department,
+    Duty,
+    Grade,
+    JobFamily,
+    PayGrade,
+    PayScheme,
+    PerformanceTier,
+    Requirement,
+    Role,
+    Shift,
+    Skill,
+)
 
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 ROLE_FIELDS = (
@@ -56,13 +69,28 @@ def load_seed(path=SEED_FILE, update=False):
             values = {"name": d["name"], "order": d.get("order", 0), "color": d.get("color", "")}
             values["parent"] = departments.get(d["parent"]) if d.get("parent") else None
             departments[d["code"]] = _upsert(Department, {"code": d["code"]}, values, update, report)
+        families = {}
+        for f in data["job_families"]:
+            values = {"name": f["name"], "order": f["order"], "color": f["color"]}
+            families[f["code"]] = _upsert(JobFamily, {"code": f["code"]}, values, update, report)
+        # Example bands (the document gives none), each saying so in its description.
+        pay_grades = {}
+        for p in data["pay_grades"]:
+            values = {
+                "name": p["name"],
+                "band_min": Decimal(p["band_min"]),
+                "band_mid": _decimal(p["band_mid"]),  # None: the mean (PayGrade.fill_midpoint)
+                "band_max": Decimal(p["band_max"]),
+                "description": p["description"],
+            }
+            pay_grades[p["number"]] = _upsert(PayGrade, {"number": p["number"]}, values, update, report)
         grades = {}
         for g in data["grades"]:
             values = {
                 "name": g["name"],
                 "level": g["level"],
-                "pay_band_min": _decimal(g.get("pay_band_min")),
-                "pay_band_max": _decimal(g.get("pay_band_max")),
+                "min_pay_grade": g["min_pay_grade"],
+                "max_pay_grade": g["max_pay_grade"],
             }
             grades[g["code"]] = _upsert(Grade, {"code": g["code"]}, values, update, report)
         shifts = {}
@@ -73,7 +101,7 @@ def load_seed(path=SEED_FILE, update=False):
         # The organisation the seed describes is in force from this day: its history starts there.
         since = datetime.date.fromisoformat(data["in_force_from"])
         for r in data["roles"]:
-            _load_role(r, departments, grades, shifts, schemes, update, report, since)
+            _load_role(r, departments, grades, shifts, schemes, update, report, since, (families, pay_grades))
     return report
 
 
@@ -97,7 +125,7 @@ def _load_scheme(p, update, report):
     return scheme
 
 
-def _load_role(r, departments, grades, shifts, schemes, update, report, since):
+def _load_role(r, departments, grades, shifts, schemes, update, report, since, placement):
     role = Role.objects.filter(slug=r["slug"]).first()
     if role is not None and not update:
         return role
@@ -107,6 +135,9 @@ def _load_role(r, departments, grades, shifts, schemes, update, report, since):
         setattr(role, name, r[name])
     role.department = departments[r["department"]]
     role.grade = grades[r["grade"]]
+    families, pay_grades = placement
+    role.job_family = families[r["job_family"]]
+    role.pay_grade = pay_grades[r["pay_grade"]]
     role.parent = Role.objects.get(slug=r["parent"]) if r["parent"] else None
     role.pay_min, role.pay_max = _decimal(r["pay_min"]), _decimal(r["pay_max"])
     role.pay_scheme = schemes[r["pay_scheme"]] if r["pay_scheme"] else None

@@ -127,12 +127,16 @@ def test_the_tree_is_flat_rows_that_skip_hidden_drafts(catalogue, api):
     assert rows[role_id("store-cs")]["url"].endswith(f"/api/v1/roles/{role_id('store-cs')}/")
 
 
-def test_departments_and_grades_are_public_but_pay_bands_are_not(catalogue, api):
+def test_departments_grades_and_pay_grades_are_public_but_pay_bands_are_not(catalogue, api):
     assert api.get("/api/v1/departments/").json()["count"] > 0
-    grades = api.get("/api/v1/grades/").json()["results"]
-    assert grades and all("pay_band_min" not in g for g in grades)
+    supervisor = next(g for g in api.get("/api/v1/grades/").json()["results"] if g["name"] == "主管")
+    assert (supervisor["min_pay_grade"], supervisor["max_pay_grade"]) == (5, 6)
+    pay_grades = api.get("/api/v1/pay-grades/").json()["results"]
+    assert [g["number"] for g in pay_grades] == list(range(9, 0, -1))
+    assert all(g.keys() == {"id", "number", "name", "description"} for g in pay_grades)
     as_user(api, "manager")
-    assert all("pay_band_min" in g for g in api.get("/api/v1/grades/").json()["results"])
+    fifth = next(g for g in api.get("/api/v1/pay-grades/").json()["results"] if g["number"] == 5)
+    assert (fifth["band_min"], fifth["band_mid"], fifth["band_max"]) == ("2200.00", "4100.00", "6000.00")
 
 
 def test_pay_schemes_and_employees_need_staff(catalogue, api):
