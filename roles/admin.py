@@ -14,11 +14,24 @@ from django.utils.translation import gettext_lazy, ngettext
 from mptt.admin import DraggableMPTTAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import dated, permissions, rules, services, workflow
+from . import bands, dated, permissions, rules, services, workflow
 from .exports.pdf import download_selected_pdf
 from .forms import RoleAdminForm, TransitionForm
 from .lint_admin import ComplianceFindingsMixin
-from .models import KPI, Department, Duty, Grade, PayScheme, PerformanceTier, Requirement, Role, Shift, Skill
+from .models import (
+    KPI,
+    Department,
+    Duty,
+    Grade,
+    JobFamily,
+    PayGrade,
+    PayScheme,
+    PerformanceTier,
+    Requirement,
+    Role,
+    Shift,
+    Skill,
+)
 
 
 def _kept_rows(formset):
@@ -99,10 +112,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
 @admin.register(Role)
 class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
     form = RoleAdminForm
-    list_display = ("tree_actions", "indented_title", "code", "department", "grade", "headcount", "status")
+    list_display = (
+        "tree_actions",
+        "indented_title",
+        "code",
+        "department",
+        "grade",
+        "job_family",
+        "pay_grade",
+        "headcount",
+        "status",
+    )
     list_display_links = ("indented_title",)
-    list_select_related = ("department", "grade")
-    list_filter = ("department", "grade", "status")
+    list_select_related = ("department", "grade", "job_family", "pay_grade")
+    list_filter = ("department", "grade", "job_family", "pay_grade", "status")
     search_fields = ("title", "slug", "code", "summary", "duties__text", "skills__text")
     filter_horizontal = ("dotted_line_superiors", "shifts")
     inlines = [DutyInline, RequirementInline, SkillInline, KPIInline]
@@ -118,6 +141,8 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
                     "code",
                     "department",
                     "grade",
+                    "job_family",
+                    "pay_grade",
                     "parent",
                     "dotted_line_superiors",
                     "effective_date",
@@ -372,7 +397,95 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Grade)
 class GradeAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "level", "pay_band_min", "pay_band_max")
+    list_display = ("name", "code", "level", "pay_grade_range")
+    fields = ("code", "name", "level", ("min_pay_grade", "max_pay_grade"), "description")
+
+    @admin.display(description=gettext_lazy("pay grades"))
+    def pay_grade_range(self, obj):
+        return obj.pay_grade_range_text() or "—"
+
+
+@admin.register(JobFamily)
+class JobFamilyAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order", "color")
+    list_editable = ("order",)
+
+
+class PayReadersOnly:
+    """An admin for readers who may see pay only (roles.permissions.can_see_pay), on top of the
+    model's permissions: its pages show pay bands."""
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_see_pay(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return permissions.can_see_pay(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_see_pay(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_see_pay(request.user) and super().has_delete_permission(request, obj)
+
+
+def figures_table(figures):
+    """The band figures of one pay grade with their formulas (bands.FORMULAS), as an HTML table."""
+    values = (figures.range_spread, figures.midpoint_differential, figures.overlap)
+    rows = format_html_join(
+        "",
+        "<tr><th scope='row'>{}</th><td class='num'>{}</td><td>{}</td></tr>",
+        (
+            (label, bands.percent_text(value), formula)
+            for (label, formula), value in zip(bands.FORMULAS, values, strict=True)
+        ),
+    )
+    return format_html(
+        '<table class="band-figures"><tbody>{}</tbody></table><p class="help">{}</p>', rows, bands.ROUNDING_NOTE
+    )
+
+
+@admin.register(PayGrade)
+class PayGradeAdmin(PayReadersOnly, admin.ModelAdmin):
+    list_display = (
+        "number",
+        "name",
+        "band_min",
+        "band_mid",
+        "band_max",
+        "range_spread",
+        "midpoint_differential",
+        "overlap",
+    )
+    list_display_links = ("number", "name")
+    fields = ("number", "name", ("band_min", "band_mid", "band_max"), "band_figures", "description")
+    readonly_fields = ("band_figures",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_next_band()
+
+    @admin.display(description=gettext_lazy("range spread"))
+    def range_spread(self, obj):
+        return bands.percent_text(obj.figures().range_spread)
+
+    @admin.display(description=gettext_lazy("midpoint differential"))
+    def midpoint_differential(self, obj):
+        return bands.percent_text(obj.figures().midpoint_differential)
+
+    @admin.display(description=gettext_lazy("overlap"))
+    def overlap(self, obj):
+        return bands.percent_text(obj.figures().overlap)
+
+    @admin.display(description=gettext_lazy("band figures"))
+    def band_figures(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Shown once the pay grade is saved.")
+        return figures_table(obj.figures())
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, with the formulas of its figures below the title."""
+        formulas = [f"{label} = {formula}" for label, formula in bands.FORMULAS]
+        extra_context = {"subtitle": " · ".join([*formulas, str(bands.ROUNDING_NOTE)]), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Shift)

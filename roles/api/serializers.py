@@ -8,12 +8,14 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import rules, timeline
+from .. import bands, rules, timeline
 from ..models import (
     KPI,
     PAY_FIELDS,
@@ -22,6 +24,8 @@ from ..models import (
     Department,
     Duty,
     Grade,
+    JobFamily,
+    PayGrade,
     PayScheme,
     PerformanceTier,
     Requirement,
@@ -222,13 +226,111 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "parent", "order", "color", "description"]
 
 
-class GradeSerializer(HidingSerializer):
-    pay_fields = ("pay_band_min", "pay_band_max")
+class GradeSerializer(serializers.ModelSerializer):
+    """A grade (职级) with its range of pay grades (职等) by number; the pay band is the pay grades'."""
 
     class Meta:
         model = Grade
-        fields = ["id", "code", "name", "level", "pay_band_min", "pay_band_max", "description"]
-        extra_kwargs = {"pay_band_min": {"help_text": PAY_NOTE}, "pay_band_max": {"help_text": PAY_NOTE}}
+        fields = ["id", "code", "name", "level", "min_pay_grade", "max_pay_grade", "description"]
+
+
+class ModelCleaned:
+    """Runs the model's clean() on the values a write would save, so the API refuses what the admin
+    refuses, under the same field names (a 400)."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = self.Meta.model(**{**self._stored_values(), **attrs})
+        try:
+            instance.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return {**attrs, **self._cleaned_values(instance, attrs)}
+
+    def _stored_values(self):
+        if self.instance is None:
+            return {}
+        names = [f.attname for f in self.Meta.model._meta.concrete_fields]
+        return {name: getattr(self.instance, name) for name in names}
+
+    def _cleaned_values(self, instance, attrs):
+        """What clean() filled in that the write must save too."""
+        return {}
+
+
+class JobFamilySerializer(RejectUnknownFields, serializers.ModelSerializer):
+    """A job family (序列); HR writes."""
+
+    class Meta:
+        model = JobFamily
+        fields = ["id", "code", "name", "order", "color"]
+
+
+def figure_help(index, *, highest_has_none=True):
+    """The API's description of one band figure: its formula (bands.FORMULAS, the one wording) and format."""
+    label, formula = bands.FORMULAS[index]
+    if highest_has_none:
+        text = _(
+            "{label} = {formula}, as a ratio rounded half up to 4 decimals (“0.3333” is 33.33 %); null for "
+            "the highest pay grade. Absent unless the reader may see pay."
+        )
+    else:
+        text = _(
+            "{label} = {formula}, as a ratio rounded half up to 4 decimals (“0.3333” is 33.33 %). "
+            "Absent unless the reader may see pay."
+        )
+    return format_lazy(text, label=label, formula=formula)
+
+
+class PayGradeSerializer(RejectUnknownFields, ModelCleaned, HidingSerializer):
+    """A pay grade (职等) and its monthly band; the band and its figures only for pay readers."""
+
+    pay_fields = ("band_min", "band_mid", "band_max", "range_spread", "midpoint_differential", "overlap")
+
+    band_mid = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text=_("Null or left out: the mean of minimum and maximum. Absent unless the reader may see pay."),
+    )
+    range_spread = serializers.SerializerMethodField(help_text=figure_help(0, highest_has_none=False))
+    midpoint_differential = serializers.SerializerMethodField(help_text=figure_help(1))
+    overlap = serializers.SerializerMethodField(help_text=figure_help(2))
+
+    class Meta:
+        model = PayGrade
+        fields = [
+            "id",
+            "number",
+            "name",
+            "band_min",
+            "band_mid",
+            "band_max",
+            "description",
+            "range_spread",
+            "midpoint_differential",
+            "overlap",
+        ]
+        extra_kwargs = {"band_min": {"help_text": PAY_NOTE}, "band_max": {"help_text": PAY_NOTE}}
+
+    def _cleaned_values(self, instance, attrs):
+        return {"band_mid": instance.band_mid}
+
+    def _figures(self, pay_grade):
+        cache = self.context.setdefault("_band_figures", {})
+        if pay_grade.pk not in cache:
+            cache[pay_grade.pk] = pay_grade.figures()
+        return cache[pay_grade.pk]
+
+    def get_range_spread(self, pay_grade) -> str | None:
+        return bands.ratio_text(self._figures(pay_grade).range_spread)
+
+    def get_midpoint_differential(self, pay_grade) -> str | None:
+        return bands.ratio_text(self._figures(pay_grade).midpoint_differential)
+
+    def get_overlap(self, pay_grade) -> str | None:
+        return bands.ratio_text(self._figures(pay_grade).overlap)
 
 
 class TierSerializer(RejectUnknownFields, serializers.ModelSerializer):
@@ -361,6 +463,20 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:role-detail")
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), pk_field=ID())
     grade = serializers.PrimaryKeyRelatedField(queryset=Grade.objects.all(), pk_field=ID())
+    job_family = serializers.PrimaryKeyRelatedField(
+        queryset=JobFamily.objects.all(),
+        pk_field=ID(),
+        allow_null=True,
+        required=False,
+        help_text=_("The job family's (序列) id; null: not placed yet."),
+    )
+    pay_grade = serializers.PrimaryKeyRelatedField(
+        queryset=PayGrade.objects.all(),
+        pk_field=ID(),
+        allow_null=True,
+        required=False,
+        help_text=_("The pay grade's (职等) id, within the range of the role's grade; null: not placed yet."),
+    )
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Role.objects.all(),
         pk_field=ID(),
@@ -385,6 +501,8 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
             "department_name",
             "grade",
             "grade_name",
+            "job_family",
+            "pay_grade",
             "parent",
             "level",
             "summary",

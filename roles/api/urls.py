@@ -9,6 +9,8 @@ ROUTES = {
     "roles": (views.RoleViewSet, "role"),
     "departments": (views.DepartmentViewSet, "department"),
     "grades": (views.GradeViewSet, "grade"),
+    "job-families": (views.JobFamilyViewSet, "jobfamily"),
+    "pay-grades": (views.PayGradeViewSet, "paygrade"),
     "pay-schemes": (views.PaySchemeViewSet, "payscheme"),
 }
 

@@ -6,6 +6,7 @@ import json
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from shopconfig.models import PayPolicy
 from shopconfig.revision_cache import cached
 
 from .. import changes_list, paycalc, services, timeline, workflow
-from ..models import Department, Grade, PayScheme, Role, RoleChange
+from ..models import Department, Grade, JobFamily, PayGrade, PayScheme, Role, RoleChange
 from ..reading import Audience, RoleReader
 from . import examples
 from . import serializers as s
@@ -347,6 +348,71 @@ class DepartmentViewSet(ReadOnlyViewSet):
 class GradeViewSet(ReadOnlyViewSet):
     queryset = Grade.objects.all()
     serializer_class = s.GradeSerializer
+
+
+class InUseProtected:
+    """Deleting a record that roles still use is a 409 naming them (the model protects it)."""
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            names = "、".join(sorted(str(role) for role in error.protected_objects))
+            raise Conflict(
+                _("“%(name)s” is still in use by: %(names)s.") % {"name": instance, "names": names}, code="in_use"
+            ) from None
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List job families (序列)")),
+    retrieve=extend_schema(summary=gettext_lazy("One job family")),
+    create=extend_schema(summary=gettext_lazy("Create a job family (HR)")),
+    update=extend_schema(summary=gettext_lazy("Update a job family (HR)")),
+    partial_update=extend_schema(summary=gettext_lazy("Update some fields of a job family (HR)")),
+    destroy=extend_schema(summary=gettext_lazy("Delete a job family no role uses (HR)")),
+)
+class JobFamilyViewSet(InUseProtected, viewsets.ModelViewSet):
+    """Job families (序列): everyone reads them, HR writes."""
+
+    queryset = JobFamily.objects.all()
+    serializer_class = s.JobFamilySerializer
+    permission_classes = [CatalogueAccess]
+    lookup_value_regex = ID_IN_PATH
+    error_codes_by_action = {
+        "list": {"401", "403"},
+        "retrieve": {"401", "403", "404"},
+        "create": {"400", "401", "403"},
+        "update": {"400", "401", "403", "404"},
+        "partial_update": {"400", "401", "403", "404"},
+        "destroy": {"401", "403", "404", "409"},
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("List pay grades (职等); bands and their figures for pay readers")),
+    retrieve=extend_schema(summary=gettext_lazy("One pay grade")),
+    create=extend_schema(summary=gettext_lazy("Create a pay grade (HR)")),
+    update=extend_schema(summary=gettext_lazy("Update a pay grade (HR)")),
+    partial_update=extend_schema(summary=gettext_lazy("Update some fields of a pay grade (HR)")),
+    destroy=extend_schema(summary=gettext_lazy("Delete a pay grade no role uses (HR)")),
+)
+class PayGradeViewSet(InUseProtected, viewsets.ModelViewSet):
+    """Pay grades (职等) from the most senior: everyone reads number and name; the band (minimum,
+    midpoint, maximum) and its figures (带宽, 级差, 重叠度) only readers who may see pay; HR writes."""
+
+    queryset = PayGrade.objects.with_next_band()
+    serializer_class = s.PayGradeSerializer
+    permission_classes = [CatalogueAccess]
+    lookup_value_regex = ID_IN_PATH
+    error_codes_by_action = JobFamilyViewSet.error_codes_by_action
+
+    def perform_create(self, serializer):
+        serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)  # with the next band as saved
+
+    def perform_update(self, serializer):
+        serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)  # a new number: another next band
 
 
 @extend_schema_view(
