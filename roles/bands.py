@@ -30,16 +30,13 @@ RATIO_PLACES = Decimal("0.0001")
 
 # (figure, formula) in the order the figures are shown; the formulas as people write them.
 FORMULAS = (
-    (_("Range spread (带宽)"), _("(maximum − minimum) ÷ minimum")),
+    (_("Range spread"), _("(maximum − minimum) ÷ minimum")),
+    (_("Midpoint differential"), _("(the next higher pay grade's midpoint − midpoint) ÷ midpoint")),
     (
-        _("Midpoint differential (级差)"),
-        _("(midpoint of the next higher pay grade − midpoint) ÷ midpoint"),
-    ),
-    (
-        _("Overlap (重叠度)"),
+        _("Overlap"),
         _(
-            "(maximum − minimum of the next higher pay grade) ÷ (maximum − minimum of the next higher "
-            "pay grade); negative: a gap between the two bands"
+            "(maximum − the next higher pay grade's minimum) ÷ (the next higher pay grade's maximum − its "
+            "minimum); negative: a gap between the two bands"
         ),
     ),
 )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
@@ -141,7 +142,10 @@ class PayGrade(models.Model):
     """
 
     number = models.PositiveSmallIntegerField(
-        _("number"), unique=True, validators=[MinValueValidator(1)], help_text=_("Higher is more senior.")
+        pgettext_lazy("pay grade", "number"),
+        unique=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Higher is more senior."),
     )
     name = models.CharField(_("name"), max_length=50)
     band_min = models.DecimalField(_("band minimum"), max_digits=10, decimal_places=2)
@@ -241,14 +245,14 @@ class Grade(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text=_("The lowest pay grade (职等) number a role of this grade may have; empty: no range."),
+        help_text=_("The lowest pay grade number a role of this grade may have; empty: no range."),
     )
     max_pay_grade = models.PositiveSmallIntegerField(
         _("highest pay grade"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text=_("The highest pay grade (职等) number a role of this grade may have."),
+        help_text=_("The highest pay grade number a role of this grade may have."),
     )
     description = models.TextField(_("description"), blank=True)
 

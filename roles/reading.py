@@ -268,9 +268,9 @@ class RoleReader:
         return roles if self.as_of is not None else roles.exclude(status=Role.Status.ARCHIVED)
 
     def cards(self, roles=None):
-        """`roles` (default roles()) with what a list row shows (department, grade)."""
+        """`roles` (default roles()) with what a list row shows (department, grade, job family, pay grade)."""
         roles = self.roles() if roles is None else roles
-        return roles.select_related("department", "department__parent", "grade")
+        return roles.select_related("department", "department__parent", "grade", "job_family", "pay_grade")
 
     def job_descriptions(self):
         """roles() with everything a job description shows (page, PDF, Word, Excel, API detail)."""

@@ -28,6 +28,8 @@ SCALAR_FIELDS = (
     ("slug", _("slug")),
     ("department", _("department")),
     ("grade", _("grade")),
+    ("job_family", _("job family")),
+    ("pay_grade", _("pay grade")),
     ("parent", _("superior")),
     ("dotted_line_superiors", _("dotted-line superiors")),
     ("headcount", _("headcount")),

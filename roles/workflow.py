@@ -37,6 +37,8 @@ from .models import (
     SNAPSHOT_TEXT_FIELDS,
     Department,
     Grade,
+    JobFamily,
+    PayGrade,
     PayScheme,
     Role,
     RoleVersion,
@@ -307,7 +309,7 @@ def restore(role_id, number, user, comment):
     """Copy version `number`'s content into the working copy and record it as a new version.
 
     Restored: the role's fields, requirements, duties, skills, KPIs, shifts, dotted-line
-    superiors and pay. Not restored: its place in the tree (its superior and subordinates stay
+    superiors, pay, job family and pay grade. Not restored: its place in the tree (its superior and subordinates stay
     where the chart has them today) and its web address (slug). The role becomes a draft (an
     approver publishes it); the public keeps reading the live version meanwhile.
     """
@@ -324,6 +326,16 @@ def restore(role_id, number, user, comment):
             Department, "name", data["department"], _("The department “%(name)s” no longer exists.")
         )
         role.grade = _lookup(Grade, "name", data["grade"], _("The grade “%(name)s” no longer exists."))
+        # Like the grade: a version without them (recorded before the role was placed) leaves the role unplaced.
+        role.job_family = role.pay_grade = None
+        if data.get("job_family"):
+            role.job_family = _lookup(
+                JobFamily, "name", data["job_family"], _("The job family “%(name)s” no longer exists.")
+            )
+        if data.get("pay_grade") is not None:
+            role.pay_grade = _lookup(
+                PayGrade, "number", data["pay_grade"], _("The pay grade %(name)s no longer exists.")
+            )
         role.pay_scheme = None
         if data["pay_scheme"]:
             role.pay_scheme = _lookup(

@@ -468,14 +468,14 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
         pk_field=ID(),
         allow_null=True,
         required=False,
-        help_text=_("The job family's (序列) id; null: not placed yet."),
+        help_text=_("The job family's id; null: not placed yet."),
     )
     pay_grade = serializers.PrimaryKeyRelatedField(
         queryset=PayGrade.objects.all(),
         pk_field=ID(),
         allow_null=True,
         required=False,
-        help_text=_("The pay grade's (职等) id, within the range of the role's grade; null: not placed yet."),
+        help_text=_("The pay grade's id, within the range of the role's grade; null: not placed yet."),
     )
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Role.objects.all(),

@@ -364,7 +364,7 @@ class InUseProtected:
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List job families (序列)")),
+    list=extend_schema(summary=gettext_lazy("List job families")),
     retrieve=extend_schema(summary=gettext_lazy("One job family")),
     create=extend_schema(summary=gettext_lazy("Create a job family (HR)")),
     update=extend_schema(summary=gettext_lazy("Update a job family (HR)")),
@@ -389,7 +389,7 @@ class JobFamilyViewSet(InUseProtected, viewsets.ModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=gettext_lazy("List pay grades (职等); bands and their figures for pay readers")),
+    list=extend_schema(summary=gettext_lazy("List pay grades; their bands and band figures for pay readers")),
     retrieve=extend_schema(summary=gettext_lazy("One pay grade")),
     create=extend_schema(summary=gettext_lazy("Create a pay grade (HR)")),
     update=extend_schema(summary=gettext_lazy("Update a pay grade (HR)")),

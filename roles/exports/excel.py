@@ -107,6 +107,8 @@ def catalogue_columns(audience):
         Column(_("title"), lambda r: r.title, 18),
         Column(_("department"), lambda r: department_label(r.department), 22),
         Column(_("grade"), lambda r: r.grade.name, 10),
+        Column(_("job family"), lambda r: r.job_family.name if r.job_family else "", 10),
+        Column(_("pay grade"), lambda r: r.pay_grade.number if r.pay_grade else None, 8, "0"),
         Column(_("superior"), lambda r: r.superior.title if r.superior else "", 16),
         Column(_("dotted-line superiors"), lambda r: titles(r.dotted_superiors), 16),
         Column(_("subordinates"), lambda r: titles(r.subordinates), 30),
@@ -131,6 +133,9 @@ def catalogue_columns(audience):
             Column(_("base salary"), lambda r: r.base_salary, 10, "#,##0.00"),
             Column(_("full performance bonus"), lambda r: r.performance_bonus_amount, 10, "#,##0.00"),
             Column(_("commission rate"), lambda r: commission(r), 10, "0.00%"),
+            Column(_("band minimum"), lambda r: r.pay_grade.band_min if r.pay_grade else None, 10, "#,##0.00"),
+            Column(_("band midpoint"), lambda r: r.pay_grade.band_mid if r.pay_grade else None, 10, "#,##0.00"),
+            Column(_("band maximum"), lambda r: r.pay_grade.band_max if r.pay_grade else None, 10, "#,##0.00"),
         ]
     if audience.see_drafts:
         columns.append(Column(_("status"), lambda r: r.get_status_display(), 8))

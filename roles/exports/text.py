@@ -43,6 +43,11 @@ def department_label(department):
     return department.name
 
 
+def placement_text(value):
+    """A role's job family or pay grade as the card prints it ("5 · 五等"); "—" when not placed."""
+    return "—" if value is None else str(value)
+
+
 def pay_range_text(role):
     if role.pay_min is None and role.pay_max is None:
         return ""

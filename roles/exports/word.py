@@ -31,6 +31,7 @@ from .text import (
     money,
     names,
     pay_range_text,
+    placement_text,
     requirement_lines,
     safe_filename,
     titles,
@@ -230,6 +231,8 @@ def _pay(document, role, audience, lists, heading):
     pay_rows = [[(_("reference pay"), pay_range_text(role) or "—")]]
     if role.benefits:
         pay_rows.append([(_("pay and benefits"), role.benefits)])
+    if audience.see_pay and role.pay_grade is not None:
+        pay_rows.append([(_("pay band"), role.pay_grade.band_text())])
     scheme = role.pay_scheme
     if audience.see_pay and scheme:
         bonus = f"{_('full amount')}：{money(role.performance_bonus_amount) or '—'}"
@@ -276,6 +279,7 @@ def role_document(role, audience, *, shop_name, as_of=None):
     rows = [
         [(_("title"), role.title), (_("role number"), role.code)],
         [(_("department"), department_label(role.department)), (_("grade"), role.grade.name)],
+        [(_("job family"), placement_text(role.job_family)), (_("pay grade"), placement_text(role.pay_grade))],
         [(_("superior"), superior), (_("subordinates"), titles(role.subordinates) or _("none"))],
         [(_("headcount"), str(role.headcount)), (_("shifts"), names(role.shifts.all()))],
     ]

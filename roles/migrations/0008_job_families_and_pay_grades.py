@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             name="max_pay_grade",
             field=models.PositiveSmallIntegerField(
                 blank=True,
-                help_text="The highest pay grade (职等) number a role of this grade may have.",
+                help_text="The highest pay grade number a role of this grade may have.",
                 null=True,
                 validators=[django.core.validators.MinValueValidator(1)],
                 verbose_name="highest pay grade",
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
             name="min_pay_grade",
             field=models.PositiveSmallIntegerField(
                 blank=True,
-                help_text="The lowest pay grade (职等) number a role of this grade may have; empty: no range.",
+                help_text="The lowest pay grade number a role of this grade may have; empty: no range.",
                 null=True,
                 validators=[django.core.validators.MinValueValidator(1)],
                 verbose_name="lowest pay grade",
