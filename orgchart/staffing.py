@@ -1,25 +1,47 @@
-"""The chart's data: visible roles as flat rows with headcount filled and vacant, in two queries."""
+"""The chart's data: visible roles as flat rows with their seats (the active headcount plan's, else the job
+description's headcount) and the people in post."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from roles import dated
 from roles.models import Department, Grade
 
-from .models import Employee
+from .models import Employee, HeadcountLine, HeadcountPlan
 
 
-def staffed(roles):
-    """Annotate roles with the number of people in post today (a correlated count, no GROUP BY)."""
+def staffed(roles, day=None):
+    """Annotate roles with `filled`, the people in post on `day` (default today), and `seats`: the planned
+    seats of the active headcount plan covering the day where it has a line for the role, else the role's
+    headcount (the job description's 编制). Correlated subqueries, no GROUP BY."""
+    day = day or dated.today()
     in_post = (
-        Employee.objects.in_post()
+        Employee.objects.in_post(day)
         .filter(role_id=OuterRef("pk"))
         .order_by()
         .values("role_id")
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return roles.annotate(filled=Coalesce(Subquery(in_post, output_field=IntegerField()), 0))
+    planned = _plan_lines(day).filter(role_id=OuterRef("pk")).values("seats")[:1]
+    return roles.annotate(
+        filled=Coalesce(Subquery(in_post, output_field=IntegerField()), 0),
+        seats=Coalesce(Subquery(planned), F("headcount"), output_field=IntegerField()),
+    )
+
+
+def _plan_lines(day):
+    """The role lines of the active plan covering `day` (at most one plan: HeadcountPlan.clean)."""
+    return HeadcountLine.objects.filter(
+        plan__status=HeadcountPlan.Status.ACTIVE, plan__start_date__lte=day, plan__end_date__gte=day, role__isnull=False
+    )
+
+
+def planned_seats(day=None):
+    """Planned seats per role id where the active plan covering `day` (default today) has a line for the role,
+    in one query; other roles are absent (their headcount applies)."""
+    return dict(_plan_lines(day or dated.today()).values_list("role_id", "seats"))
 
 
 QUERY_FIELDS = ("slug", "department_id", "grade_id", "headcount")
@@ -27,25 +49,30 @@ QUERY_FIELDS = ("slug", "department_id", "grade_id", "headcount")
 COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft"]
 
 
-def in_post_counts():
-    """People in post today per role id, in one grouped query (roles without anyone are absent)."""
-    active = Employee.objects.in_post().order_by().values_list("role_id")
-    return dict(active.annotate(count=Count("pk")))
+def in_post_counts(day=None):
+    """People in post on `day` (default today) per role id, in one grouped query (roles without anyone are absent)."""
+    in_post = Employee.objects.in_post(day).order_by().values_list("role_id")
+    return dict(in_post.annotate(count=Count("pk")))
 
 
 def chart_data(reader, roles):
     """The roles (from reader.roles()) as compact rows, with department and grade tables and the dotted-line links.
 
     The reader decides the titles and the superiors (roles.reading); "draft" marks a role the
-    public may not read. Five small queries whatever the number of roles: a plain scan of the
-    roles, the people in post grouped by role (faster than a count per row), departments,
+    public may not read. "headcount" is the planned seats of the active headcount plan where it has
+    a line for the role, else the job description's headcount; "filled" the people in post on the
+    reader's day. Six small queries whatever the number of roles: a plain scan of the roles, the
+    people in post grouped by role (faster than a count per row), the plan's lines, departments,
     grades and dotted lines.
     """
     rows = reader.rows(roles, QUERY_FIELDS)
-    filled = in_post_counts()
+    day = reader.as_of or dated.today()
+    filled = in_post_counts(day)
+    planned = planned_seats(day)
     out, shown, department_ids, grade_ids = [], set(), set(), set()
     for role_id, superior, title, _status, public, slug, dept_id, grade_id, headcount in rows:
-        out.append([role_id, superior, slug, title, dept_id, grade_id, headcount, filled.get(role_id, 0), not public])
+        seats = planned.get(role_id, headcount)
+        out.append([role_id, superior, slug, title, dept_id, grade_id, seats, filled.get(role_id, 0), not public])
         shown.add(role_id)
         department_ids.add(dept_id)
         grade_ids.add(grade_id)

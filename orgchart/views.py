@@ -219,21 +219,21 @@ def cost_figures(total):
 def vacancies(request):
     audience = Audience.of_request(request)
     reader = RoleReader(audience)
-    roles = staffed(reader.cards(reader.organisation())).exclude(filled=F("headcount")).order_by("tree_id", "lft")
+    roles = staffed(reader.cards(reader.organisation())).exclude(filled=F("seats")).order_by("tree_id", "lft")
     roles = reader.load(roles, superior_only=True)
     people = {}
     if audience.see_people:
         for person in Employee.objects.in_post().filter(role__in=[r.pk for r in roles]).select_related("shift"):
             people.setdefault(person.role_id, []).append(person)
-    for role in roles:
-        role.vacant = max(role.headcount - role.filled, 0)
+    for role in roles:  # seats: the active headcount plan's where it has a line, else the headcount
+        role.vacant = max(role.seats - role.filled, 0)
         role.people = people.get(role.pk, [])
     return render(
         request,
         "orgchart/vacancies.html",
         {
             "open_roles": [r for r in roles if r.vacant],
-            "overstaffed": [r for r in roles if r.filled > r.headcount],
+            "overstaffed": [r for r in roles if r.filled > r.seats],
             "internal": audience.see_people,
         },
     )

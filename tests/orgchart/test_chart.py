@@ -2,11 +2,12 @@
 
 import datetime
 import json
+import re
 
 import pytest
 
 from orgchart.chartfile.layout import CARD_H, CARD_W, page_geometry
-from orgchart.models import Employee
+from orgchart.models import Employee, HeadcountLine, HeadcountPlan
 from orgchart.staffing import chart_nodes
 from roles import dated
 from roles.models import Role
@@ -51,9 +52,11 @@ def test_a_subtree_chart_starts_at_the_chosen_role(catalogue, client):
     assert nodes[0]["parentId"] is None
 
 
-def test_the_chart_data_takes_five_small_queries_however_many_roles(catalogue, client):
+def test_the_chart_data_takes_six_small_queries_however_many_roles(catalogue, client):
     queries = assert_constant_queries(page_view(client, "/orgchart/data.json"), lambda: add_roles(50))
-    assert queries == 5  # roles (public switch inside), people in post by role, departments, grades, dotted lines
+    # roles (public switch inside), people in post by role, the headcount plan's lines, departments, grades,
+    # dotted lines
+    assert queries == 6
 
 
 def test_overstaffed_roles_are_flagged(catalogue, client):
@@ -64,6 +67,29 @@ def test_overstaffed_roles_are_flagged(catalogue, client):
     assert (node["headcount"], node["filled"]) == (1, 2)
     text = client.get("/orgchart/vacancies/").content.decode()
     assert "超编岗位" in text and "在岗 2 人，编制 1 人" in text
+
+
+def test_where_the_active_headcount_plan_has_a_line_the_chart_and_vacancies_use_its_seats(catalogue, client):
+    pr = Role.objects.get(slug="pr-clerk")  # headcount 1
+    for n in (1, 2):
+        Employee.objects.create(name=f"公关{n}", employee_number=f"PR{n}", role=pr)
+    today = dated.today()
+    plan = HeadcountPlan.objects.create(
+        name="年度编制", start_date=today.replace(month=1, day=1), end_date=today.replace(month=12, day=31)
+    )
+    HeadcountLine.objects.create(plan=plan, role=pr, seats=3)
+
+    def shown():
+        node = next(n for n in chart(client)["nodes"] if n["slug"] == "pr-clerk")
+        return node["headcount"], node["filled"], client.get("/orgchart/vacancies/").content.decode()
+
+    seats, filled, text = shown()
+    assert (seats, filled) == (1, 2) and "在岗 2 人，编制 1 人" in text  # a draft plan changes nothing
+    HeadcountPlan.objects.filter(pk=plan.pk).update(status=HeadcountPlan.Status.ACTIVE)
+    seats, filled, text = shown()
+    assert (seats, filled) == (3, 2) and "在岗 2 人" not in text
+    row = text[text.index("公关员") : text.index("</tr>", text.index("公关员"))]
+    assert [int(n) for n in re.findall(r'class="num[^"]*"[^>]*>(\d+)<', row)] == [3, 2, 1]
 
 
 def test_people_who_left_free_their_seat_the_day_after_their_last_day(catalogue, client):
