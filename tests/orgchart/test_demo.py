@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
@@ -177,7 +178,10 @@ def test_a_demo_that_would_go_over_an_active_plan_is_not_loaded(db, mode):
         )
     )
     HeadcountLine.objects.filter(plan=plan, role__slug="designer").update(seats=1)
-    with pytest.raises(CommandError, match="Demo not loaded, nothing saved: Over the headcount plan “HR”: 美工"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="Demo not loaded, nothing saved: Over the headcount plan “HR”: 美工"),
+    ):
         load_demo(force=True)
     assert not Employee.objects.exists() and not OverPlanPlacement.objects.exists()
     assert list(HeadcountPlan.objects.values_list("name", flat=True)) == ["HR"]

@@ -7,6 +7,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -236,8 +237,10 @@ def test_department_totals_are_the_sums_of_their_roles_and_sub_departments(found
 
 def test_the_counting_rule_is_stated_in_words_for_each_way_of_counting_hires():
     by_record, by_start = hc.counting_rule(RECORDED), hc.counting_rule(START_DATE)
-    assert "预增" in by_record and "预减" in by_record and "rounded down" in by_record
-    assert "from the day it is recorded" in by_record and "from their start date" in by_start
+    assert by_record.startswith("统计口径：") and "预减" in by_record and "向下取整到整人" in by_record
+    assert "自录入之日起占编" in by_record and "自入职日期起占编" in by_start
+    with translation.override("en"):
+        assert "from the day it is recorded" in hc.counting_rule(RECORDED)
 
 
 # ----------------------------------------------------------------------------- the rule in SQL

@@ -41,7 +41,7 @@ def add_designer(client, number="D3"):
 def test_hr_adding_a_third_designer_under_deny_is_refused_with_the_numbers(plan, hr_client):
     response = add_designer(hr_client)
     text = error_text(response)
-    assert "年度编制" in text and "美工" in text and "allows 2 (planned 2)" in text and "2 are already counted" in text
+    assert "超出编制方案“年度编制”：美工允许 2 人（编制 2 人）" in text and "已计 2 人。未保存。" in text
     assert not Employee.objects.filter(employee_number="D3").exists()
 
 
@@ -50,7 +50,7 @@ def test_under_warn_the_third_designer_is_saved_with_a_warning_the_plan_lists(pl
     plan.save()
     response = add_designer(hr_client)
     shown = [str(m) for m in response.context["messages"]]
-    assert any("Over the headcount plan “年度编制”" in m for m in shown), shown
+    assert any(m.startswith("超出编制方案“年度编制”：美工允许 2 人") for m in shown), shown
     assert Employee.objects.filter(employee_number="D3").exists()
     record = OverPlanPlacement.objects.get()
     assert (record.employee_name, record.placed_by.username, record.occupied) == ("新美工", "hr", 3)
@@ -66,7 +66,7 @@ def test_moving_someone_in_the_admin_into_a_full_role_is_refused(plan, hr_client
     data = change_form_data(hr_client.get(url))
     data["role"] = str(Role.objects.get(slug="designer").pk)
     response = hr_client.post(url, data)
-    assert response.status_code == 200 and "allows 2" in error_text(response)
+    assert response.status_code == 200 and "美工允许 2 人" in error_text(response)
     assert Employee.objects.get(pk=agent.pk).role.slug != "designer"
 
 
@@ -75,7 +75,7 @@ def test_the_employee_form_refuses_a_last_day_before_the_start(plan, hr_client):
     url = f"/admin/orgchart/employee/{person.pk}/change/"
     data = change_form_data(hr_client.get(url)) | {"start_date": "2026-05-02", "end_date": "2026-05-01"}
     response = hr_client.post(url, data)
-    assert "The last day cannot be before the start date." in str(response.context["adminform"].form.errors["end_date"])
+    assert "最后工作日不能早于入职日期。" in str(response.context["adminform"].form.errors["end_date"])
 
 
 def test_a_new_plan_without_lines_starts_from_the_roles_headcounts_and_shows_the_counting_rule(catalogue, hr_client):
@@ -94,9 +94,9 @@ def test_a_new_plan_without_lines_starts_from_the_roles_headcounts_and_shows_the
     plan = HeadcountPlan.objects.get(name="下半年")
     organisation = Role.objects.exclude(status=Role.Status.ARCHIVED)
     assert dict(plan.lines.values_list("role_id", "seats")) == dict(organisation.values_list("pk", "headcount"))
-    assert any("current headcounts" in str(m) for m in response.context["messages"])
+    assert any("方案已按各岗位当前编制生成" in str(m) for m in response.context["messages"])
     page = hr_client.get(f"/admin/orgchart/headcountplan/{plan.pk}/change/").content.decode()
-    assert "预增" in page and "rounded down to a whole person" in page
+    assert "统计口径：" in page and "预增" in page and "向下取整到整人" in page
 
 
 def plan_form(plan_obj, hr_client, **changes):
@@ -108,10 +108,10 @@ def plan_form(plan_obj, hr_client, **changes):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"end_date": "2020-01-01", "start_date": "2020-02-01"}, "end_date", "cannot be before the first day"),
-        ({"ratio_percent": "0"}, "ratio_percent", "above 0 and at most 1000"),
-        ({"ratio_percent": "-5"}, "ratio_percent", "above 0 and at most 1000"),
-        ({"ratio_percent": "1000.01"}, "ratio_percent", "above 0 and at most 1000"),
+        ({"end_date": "2020-01-01", "start_date": "2020-02-01"}, "end_date", "最后一天不能早于第一天"),
+        ({"ratio_percent": "0"}, "ratio_percent", "大于 0、最多 1000"),
+        ({"ratio_percent": "-5"}, "ratio_percent", "大于 0、最多 1000"),
+        ({"ratio_percent": "1000.01"}, "ratio_percent", "大于 0、最多 1000"),
     ],
 )
 def test_bad_plans_are_refused_naming_the_field(plan, hr_client, changes, field, message):
@@ -125,7 +125,7 @@ def test_a_second_active_plan_overlapping_the_first_is_refused_naming_the_period
         name="季度", start_date=YEAR_END, end_date=YEAR_END + datetime.timedelta(days=90)
     )
     response = plan_form(other, hr_client, status="active")
-    assert "overlaps the active plan “年度编制”" in str(response.context["adminform"].form.errors["start_date"])
+    assert "与生效方案“年度编制”" in str(response.context["adminform"].form.errors["start_date"])
     response = plan_form(
         other, hr_client, status="active", start_date=(YEAR_END + datetime.timedelta(days=1)).isoformat()
     )
@@ -142,7 +142,7 @@ def test_a_negative_or_fractional_seat_count_is_refused(plan, hr_client, seats):
 def test_a_line_names_a_role_or_a_department_not_both(plan, hr_client):
     department = Role.objects.get(slug="designer").department_id
     response = plan_form(plan, hr_client, **{"lines-0-department": str(department)})
-    assert "Give either a role or a department, not both." in error_text(response)
+    assert "请指定岗位或部门，不能同时指定。" in error_text(response)
 
 
 def test_the_lists_cost_the_same_queries_whatever_the_number_of_rows(plan, hr_client):

@@ -155,7 +155,7 @@ def test_bad_lines_are_refused_naming_the_field(hr, plan, body, named):
 def test_a_plan_has_one_line_per_role_and_one_per_department(hr, plan, designer):
     url = f"/api/v1/headcount-plans/{plan.pk}/lines/"
     again = hr.post(url, {"role": designer.pk, "seats": 5}, format="json")
-    assert again.status_code == 400 and "already has a line for this role" in again.json()["role"][0]
+    assert again.status_code == 400 and again.json()["role"] == ["该方案已有这个岗位的编制行。"]
     both = hr.post(url, {"role": designer.pk, "department": designer.department_id, "seats": 5}, format="json")
     assert both.status_code == 400 and list(both.json()) == ["role"]
     assert hr.post(url, {"department": designer.department_id, "seats": 5}, format="json").status_code == 201
@@ -211,7 +211,7 @@ def test_the_done_when_story_through_the_api(hr, plan, designer):
     assert response.status_code == 201
     [warning] = response.json()["warnings"]
     assert (warning["planned"], warning["allowed"], warning["occupied"]) == (2, 2, 2)
-    assert "listed in the plan's report" in warning["detail"]
+    assert warning["detail"].startswith("超出编制方案“年度编制”") and "并列入方案报表" in warning["detail"]
     record = OverPlanPlacement.objects.get()
     assert (record.plan, record.employee_number, record.placed_by.username, record.occupied) == (
         plan,

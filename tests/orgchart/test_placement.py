@@ -103,7 +103,10 @@ def test_a_refusal_carries_the_plan_the_line_and_the_numbers(shop):
         2,
         2,
     )
-    assert "2026 编制" in error.message and "美工" in error.message and "allows 2" in error.message
+    assert (
+        error.message.startswith("超出编制方案“2026 编制”：美工允许 2 人（编制 2 人）")
+        and "已计 2 人。未保存。" in error.message
+    )
 
 
 def test_a_warned_placement_is_saved_and_recorded_with_who_and_when(shop):
@@ -111,7 +114,7 @@ def test_a_warned_placement_is_saved_and_recorded_with_who_and_when(shop):
     hr = make_hr_user("hr-warn")
     done = placement.place(hire(shop["designer"], "W1"), hr)
     assert done.employee.pk and len(done.warnings) == 1
-    assert "Saved, and listed in the plan's report" in done.messages[0]
+    assert "含本次安排" in done.messages[0] and done.messages[0].endswith("已保存，并列入方案报表。")
     [record] = OverPlanPlacement.objects.all()
     assert (record.plan, record.line, record.employee_name, record.role_title, record.placed_by) == (
         shop["plan"],
@@ -136,7 +139,7 @@ def test_a_department_cap_covers_its_sub_departments_and_refuses_over_a_role_lin
     with pytest.raises(PlacementRefused) as refused:
         placement.place(hire(shop["designer"], "D9"))  # 美工's own line has room: 2 of 10
     assert refused.value.line == cap and refused.value.occupied == 3
-    assert "电商部 (department cap)" in refused.value.message
+    assert "电商部（部门总编制）允许 3 人" in refused.value.message
 
 
 def test_a_line_may_override_the_plans_mode(shop):
