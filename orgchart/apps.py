@@ -10,6 +10,10 @@ class OrgchartConfig(AppConfig):
     def ready(self):
         from roles.apps import STAFF_APPS, ensure_groups
 
+        from . import signals
+
+        signals.connect()  # people in post are kept per catalogue revision, like roles
+
         # The catalogue's groups include this app's permissions (people in roles), which Django
         # creates only after this app's migrations: roles' own run of ensure_groups is too early
         # on a fresh database.

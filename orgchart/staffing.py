@@ -1,12 +1,13 @@
 """The chart's data: visible roles as flat rows with their seats (the active headcount plan's, else the job
-description's headcount) and the people in post."""
+description's headcount) and the people in post: how many, and for readers who may see people's names, who."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from roles import dated
 from roles.models import Department, Grade
+from shopconfig.revision_cache import cached
 
 from .models import Employee, HeadcountLine, HeadcountPlan
 
@@ -47,6 +48,9 @@ def planned_seats(day=None):
 QUERY_FIELDS = ("slug", "department_id", "grade_id", "headcount")
 # The wire format: one array per role, in tree order (a tenth of the size of one object per role).
 COLUMNS = ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft"]
+# Readers who may see people's names (Audience.see_people) get one more column: the people in post,
+# each [name, employee number, start date as YYYY-MM-DD or null], earliest start first.
+PEOPLE_COLUMNS = [*COLUMNS, "people"]
 
 
 def in_post_counts(day=None):
@@ -55,30 +59,67 @@ def in_post_counts(day=None):
     return dict(in_post.annotate(count=Count("pk")))
 
 
+def people_in_post(day=None):
+    """Who is in post at the end of `day` (default today), by role id: (name, employee number, start
+    date as YYYY-MM-DD or None) each, earliest start first (unknown last), then by name.
+
+    Kept per catalogue revision and day in each process (shopconfig.revision_cache), like the
+    roles' rows: every write to an employee changes the revision (orgchart/signals.py), so a
+    repeated read costs one small query; otherwise one query. Callers share the answer: it is
+    made of tuples, which they cannot change.
+    """
+    day = day or dated.today()
+    return cached(("people-in-post", day), lambda: _read_people_in_post(day))
+
+
+def _read_people_in_post(day):
+    people = (
+        Employee.objects.in_post(day)
+        .order_by("role_id", F("start_date").asc(nulls_last=True), "name", "pk")
+        # The date as the database's ISO text: no date objects to make and format back, 20,000 times.
+        .values_list("role_id", "name", "employee_number", Cast("start_date", CharField()))
+    )
+    by_role = {}
+    for role_id, *person in people:
+        by_role.setdefault(role_id, []).append(tuple(person))
+    return {role_id: tuple(listed) for role_id, listed in by_role.items()}
+
+
 def chart_data(reader, roles):
     """The roles (from reader.roles()) as compact rows, with department and grade tables and the dotted-line links.
 
-    The reader decides the titles and the superiors (roles.reading); "draft" marks a role the
-    public may not read. "headcount" is the planned seats of the active headcount plan where it has
-    a line for the role, else the job description's headcount; "filled" the people in post on the
-    reader's day. Six small queries whatever the number of roles: a plain scan of the roles, the
-    people in post grouped by role (faster than a count per row), the plan's lines, departments,
-    grades and dotted lines.
+    The reader decides the titles and the superiors (roles.reading) and the day; "draft" marks a
+    role the public may not read. "headcount" is the planned seats of the active headcount plan where
+    it has a line for the role, else the job description's headcount; "filled" the people in post at
+    the end of the reader's day. A reader who may see people's names (Audience.see_people, and no one
+    else) also gets who they are: the "people" column (PEOPLE_COLUMNS). Six small queries whatever
+    the number of roles or people: a plain scan of the roles, the people in post (grouped by role;
+    for the names, every one of them, whose number is the count), the plan's lines, departments,
+    grades and dotted lines; the roles' rows and the names are kept per catalogue revision, so a
+    repeated read costs a small query for each instead.
     """
     rows = reader.rows(roles, QUERY_FIELDS)
     day = reader.as_of or dated.today()
-    filled = in_post_counts(day)
+    see_people = reader.audience.see_people
+    if see_people:
+        people = people_in_post(day)
+        filled = {role_id: len(listed) for role_id, listed in people.items()}
+    else:
+        filled = in_post_counts(day)
     planned = planned_seats(day)
     out, shown, department_ids, grade_ids = [], set(), set(), set()
     for role_id, superior, title, _status, public, slug, dept_id, grade_id, headcount in rows:
         seats = planned.get(role_id, headcount)
-        out.append([role_id, superior, slug, title, dept_id, grade_id, seats, filled.get(role_id, 0), not public])
+        row = [role_id, superior, slug, title, dept_id, grade_id, seats, filled.get(role_id, 0), not public]
+        if see_people:
+            row.append(people.get(role_id, ()))
+        out.append(row)
         shown.add(role_id)
         department_ids.add(dept_id)
         grade_ids.add(grade_id)
     departments = Department.objects.filter(pk__in=department_ids).values_list("pk", "name", "color")
     return {
-        "columns": COLUMNS,
+        "columns": PEOPLE_COLUMNS if see_people else COLUMNS,
         "rows": out,
         # JSON object keys are text
         "departments": {str(pk): {"name": name, "color": color or "#4e79a7"} for pk, name, color in departments},

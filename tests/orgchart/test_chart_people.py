@@ -1,0 +1,173 @@
+"""People on the chart (issue 13, item 4): readers who may see people's names see who holds each role
+on its card, the list with start dates and the search finds people; nobody else sees a name anywhere:
+not in the page, the chart data, the chart files, the exports or the API."""
+
+import datetime
+import io
+import itertools
+import re
+import zipfile
+
+import pytest
+from defusedxml import ElementTree
+
+from orgchart.models import Employee
+from orgchart.staffing import chart_nodes
+from roles import dated
+from roles.models import Role
+from tests.factories import make_hr_user, make_manager, make_role, make_user
+from tests.pages import page_view
+from tests.pdf_tools import pdf_text, squeezed
+from tests.queries import assert_constant_queries
+
+# The catalogue fixture's people (tests.pages.add_internal_data): names and employee numbers.
+NAMES = ("王小明", "李红")
+NUMBERS = ("E0001", "E0002")
+DAY = datetime.timedelta(days=1)
+
+
+def as_manager(client):
+    client.force_login(make_manager())
+    return client
+
+
+def chart(client, **params):
+    """The chart data as chart.js unpacks it: one dict per role, by address."""
+    data = client.get("/orgchart/data.json", params).json()
+    return data, {node["slug"]: node for node in chart_nodes(data)}
+
+
+def assert_no_names(text):
+    for secret in NAMES + NUMBERS:
+        assert secret not in text, f"{secret} shown"
+
+
+def office_text(content):
+    """The text of every XML part of a .docx or .xlsx (not its attributes, where fonts have codes)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = [ElementTree.fromstring(archive.read(name)) for name in archive.namelist() if name.endswith(".xml")]
+    return "\n".join(text for part in parts for text in part.itertext())
+
+
+# ---------------------------------------------------------------------------- the chart data
+
+
+def test_a_manager_gets_who_holds_each_role_with_start_dates_earliest_first(catalogue, client):
+    cs = Role.objects.get(slug="store-cs")
+    today = dated.today()
+    Employee.objects.create(name="赵六", employee_number="E0003", role=cs, start_date=today - 30 * DAY)
+    Employee.objects.create(name="钱七", employee_number="E0004", role=cs, start_date=today - 400 * DAY)
+    data, nodes = chart(as_manager(client))
+    assert data["columns"][-1] == "people"
+    started = (today - 400 * DAY).isoformat(), (today - 30 * DAY).isoformat()
+    # 王小明 has no start date recorded: after those who have one
+    assert nodes["store-cs"]["people"] == [["钱七", "E0004", started[0]], ["赵六", "E0003", started[1]],
+                                           ["王小明", "E0001", None]]  # fmt: skip
+    assert nodes["store-cs"]["filled"] == 3
+    assert nodes["designer"]["people"] == [["李红", "E0002", None]]
+    assert nodes["warehouse-clerk"]["people"] == [] and nodes["warehouse-clerk"]["filled"] == 0
+
+
+@pytest.mark.parametrize("who", ["anonymous", "no permission"])
+def test_visitors_and_users_without_the_permission_get_counts_and_no_names(catalogue, client, who):
+    if who == "no permission":
+        client.force_login(make_user("plain"))
+    response = client.get("/orgchart/data.json")
+    assert_no_names(response.content.decode())
+    data, nodes = chart(client)
+    assert "people" not in data["columns"] and nodes["store-cs"]["filled"] == 1
+
+
+def test_people_come_and_go_on_their_dates_and_a_past_day_shows_who_was_in_post_then(catalogue, client):
+    today = dated.today()
+    cs = Role.objects.get(slug="store-cs")
+    Employee.objects.create(name="新人", employee_number="E0010", role=cs, start_date=today + 7 * DAY)
+    Employee.objects.create(name="老员工", employee_number="E0011", role=cs, start_date=today - 90 * DAY,
+                            end_date=today - 10 * DAY)  # fmt: skip
+    Employee.objects.filter(name="王小明").update(start_date=today - 20 * DAY)
+    _data, nodes = chart(as_manager(client))
+    assert [p[0] for p in nodes["store-cs"]["people"]] == ["王小明"]  # the hire starts next week; the leaver left
+    day = (today - 30 * DAY).isoformat()
+    _data, then = chart(client, as_of=day)
+    assert [p[0] for p in then["store-cs"]["people"]] == ["老员工"] and then["store-cs"]["filled"] == 1
+    _data, public = chart(client.logout() or client, as_of=day)
+    assert public["store-cs"]["filled"] == 1  # counted on the day shown for everyone, named for no visitor
+
+
+def test_a_comparison_keeps_every_row_the_shape_of_the_columns(catalogue, client):
+    role = make_role("临时岗位", parent=Role.objects.get(slug="store-manager"), slug="temporary")
+    Employee.objects.create(name="孙八", employee_number="E0020", role=role)
+    as_manager(client)
+    yesterday = (dated.today() - DAY).isoformat()
+    data = client.get("/orgchart/data.json", {"as_of": yesterday, "compare": dated.today().isoformat()}).json()
+    assert data["compare"]["ghosts"] and all(
+        len(r) == len(data["columns"]) for r in data["rows"] + data["compare"]["ghosts"]
+    )
+
+
+def test_the_data_with_names_takes_the_same_queries_however_many_roles_and_people(catalogue, client):
+    numbers = itertools.count()
+
+    def grow():
+        """Five more roles, each under the one before, with eight people each."""
+        role = Role.objects.get(slug="cs-supervisor")
+        for _i in range(5):
+            role = make_role(parent=role, department=role.department, grade=role.grade)
+            for n in itertools.islice(numbers, 8):
+                Employee.objects.create(name=f"员工{n}", employee_number=f"G{n}", role=role, start_date=dated.today())
+
+    as_manager(client)
+    for url in ("/orgchart/data.json", "/orgchart/"):
+        assert_constant_queries(page_view(client, url), grow)
+
+
+def test_a_change_to_anyone_shows_at_once_though_the_names_are_kept(catalogue, client):
+    as_manager(client)
+    chart(client)  # kept now
+    person = Employee.objects.get(name="王小明")
+    person.name = "王晓明"
+    person.save()
+    added = Employee.objects.create(name="周九", employee_number="E0030", role=person.role)
+    assert [p[0] for p in chart(client)[1]["store-cs"]["people"]] == ["周九", "王晓明"]
+    added.end_date = dated.today() - DAY
+    added.save()
+    assert [p[0] for p in chart(client)[1]["store-cs"]["people"]] == ["王晓明"]
+    Employee.objects.get(name="李红").delete()
+    assert chart(client)[1]["designer"]["people"] == []
+
+
+def test_names_kept_for_a_manager_never_reach_a_visitor(catalogue, client):
+    manager, visitor = client, type(client)()
+    as_manager(manager)
+    assert "王小明" in manager.get("/orgchart/data.json").content.decode()
+    for url in ("/orgchart/data.json", "/orgchart/", "/orgchart.svg"):
+        assert_no_names(visitor.get(url).content.decode())
+    hr = type(client)()
+    hr.force_login(make_hr_user())
+    assert "王小明" in hr.get("/orgchart/data.json").content.decode()
+
+
+# ---------------------------------------------------------------------------- exports and the API
+
+
+def test_exports_of_job_descriptions_and_the_handbook_name_nobody_for_a_visitor(catalogue, client):
+    assert_no_names(squeezed(pdf_text(client.get("/roles/store-cs.pdf").content)))
+    assert_no_names(office_text(client.get("/roles/store-cs.docx").content))
+    assert_no_names(office_text(client.get("/roles.xlsx").content))
+    response = client.get("/handbook.pdf")
+    status = client.get(response["Location"])
+    download = re.search(r'href="(/handbook/[^"]+/download/)"', status.content.decode()).group(1)
+    assert_no_names(squeezed(pdf_text(b"".join(client.get(download).streaming_content))))
+
+
+def test_the_api_names_people_for_a_manager_and_nobody_for_a_visitor(catalogue, client):
+    cs = Role.objects.get(slug="store-cs").pk
+    urls = ["/api/v1/roles/", f"/api/v1/roles/{cs}/", "/api/v1/tree/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_no_names(response.content.decode())
+    assert client.get("/api/v1/employees/").status_code in (401, 403)
+    as_manager(client)
+    assert "王小明" in client.get(f"/api/v1/roles/{cs}/").content.decode()
+    assert {"王小明", "李红"} <= {p["name"] for p in client.get("/api/v1/employees/").json()["results"]}
