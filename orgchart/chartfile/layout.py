@@ -10,6 +10,8 @@ from dataclasses import dataclass
 # The card sizes and gaps, in SVG user units (CSS px at 1:1): defined here only. The interactive
 # chart (chart.js) reads them from page_geometry(), in the chart page's #orgchart-geometry JSON.
 CARD_W, CARD_H = 236, 98
+PEOPLE_LINE = 30  # added to a card's height when it names the people in post (readers who may see names)
+CARD_NAMES = 3  # names a card shows: all of up to this many people, else one fewer and "+N"
 LEVEL_GAP = 56  # from a card's bottom to its reports' row
 SIBLING_GAP = 18  # between cards with the same manager
 NEIGHBOUR_GAP = 36  # between cards of different branches on the same row
@@ -27,7 +29,7 @@ STACK_DX = CARD_W / 2 + PAIR_GAP / 2  # from the manager's centre to a stacked c
 
 @dataclass(frozen=True)
 class Layout:
-    """Card positions (top-left corners) and the drawing's size; every card is CARD_W x CARD_H."""
+    """Card positions (top-left corners) and the drawing's size; every card is CARD_W x card_h."""
 
     x: dict
     y: dict
@@ -37,6 +39,7 @@ class Layout:
     hanging: frozenset  # managers whose reports hang in one indented column below them
     width: float
     height: float
+    card_h: float = CARD_H
 
 
 class _Contour:
@@ -129,7 +132,7 @@ def _forest(nodes):
     return children, roots, order
 
 
-def layout(nodes, hang=0):
+def layout(nodes, hang=0, card_h=CARD_H):
     """Place a forest of cards top-down; `nodes` is (id, parent id) pairs, reports in input order.
 
     A parent id that is None or not among the nodes makes a root; trees sit side by side.
@@ -143,8 +146,9 @@ def layout(nodes, hang=0):
     Branches of at most `hang` roles hang instead: each report below its manager in one
     indented column, like an outline, so a bushy lower tree grows down rather than sideways
     (hang_size() picks the size for a chart; 0 or 1 means nothing hangs). Deterministic: the same
-    input gives the same positions.
+    input gives the same positions. Every card is `card_h` tall (taller when it names people).
     """
+    level, row = card_h + LEVEL_GAP, card_h + STACK_GAP  # LEVEL and ROW for cards of this height
     children, roots, order = _forest(nodes)
     size = {}
     for node_id in reversed(order):
@@ -158,18 +162,18 @@ def layout(nodes, hang=0):
         if kids and size[node_id] <= hang:
             hanging.add(node_id)
             width = max(CARD_W, HANG_INDENT + max(box[k][0] for k in kids))
-            height = CARD_H + sum(HANG_GAP + box[k][1] for k in kids)
+            height = card_h + sum(HANG_GAP + box[k][1] for k in kids)
             box[node_id] = (width, height)
-            slots = math.ceil(height / LEVEL)
+            slots = math.ceil(height / level)
             contours[node_id] = _Contour([-half] * slots, [width - half] * slots)
         elif not kids:
-            box[node_id] = (CARD_W, CARD_H)
+            box[node_id] = (CARD_W, card_h)
             contours[node_id] = _Contour([-half], [half])
         elif len(kids) >= STACK_MIN and not any(children[k] for k in kids):
             stacked.add(node_id)
             rows = math.ceil(len(kids) / 2)
-            bottom = LEVEL + rows * ROW - STACK_GAP
-            slots = math.ceil(bottom / LEVEL) - 1
+            bottom = level + rows * row - STACK_GAP
+            slots = math.ceil(bottom / level) - 1
             reach = STACK_DX + half
             contours[node_id] = _Contour([-half] + [-reach] * slots, [half] + [reach] * slots)
         else:
@@ -188,25 +192,25 @@ def layout(nodes, hang=0):
     for node_id in order:  # managers first
         kids = children[node_id]
         if node_id in hanging:
-            top = y[node_id] + CARD_H + HANG_GAP
+            top = y[node_id] + card_h + HANG_GAP
             for kid in kids:
                 x[kid], y[kid] = x[node_id] + HANG_INDENT, top
                 top += box[kid][1] + HANG_GAP
         elif node_id in stacked:
             for i, kid in enumerate(kids):
                 x[kid] = x[node_id] + (STACK_DX if i % 2 else -STACK_DX)
-                y[kid] = y[node_id] + LEVEL + (i // 2) * ROW
+                y[kid] = y[node_id] + level + (i // 2) * row
         elif kids:
             for kid, offset in zip(kids, offsets[node_id], strict=True):
-                x[kid], y[kid] = x[node_id] + offset, y[node_id] + LEVEL
+                x[kid], y[kid] = x[node_id] + offset, y[node_id] + level
     if not x:
-        return Layout({}, {}, children, roots, frozenset(), frozenset(), 2 * MARGIN, 2 * MARGIN)
+        return Layout({}, {}, children, roots, frozenset(), frozenset(), 2 * MARGIN, 2 * MARGIN, card_h)
     left = min(x.values()) - half
     x = {k: round(v - left + MARGIN - half, 2) for k, v in x.items()}
     y = {k: round(v + MARGIN, 2) for k, v in y.items()}
     width = max(x.values()) + CARD_W + MARGIN
-    height = max(y.values()) + CARD_H + MARGIN
-    return Layout(x, y, children, roots, frozenset(stacked), frozenset(hanging), width, height)
+    height = max(y.values()) + card_h + MARGIN
+    return Layout(x, y, children, roots, frozenset(stacked), frozenset(hanging), width, height, card_h)
 
 
 def page_geometry():
@@ -214,6 +218,8 @@ def page_geometry():
     return {
         "cardWidth": CARD_W,
         "cardHeight": CARD_H,
+        "peopleLine": PEOPLE_LINE,
+        "cardNames": CARD_NAMES,
         "levelGap": LEVEL_GAP,
         "siblingGap": SIBLING_GAP,
         "neighbourGap": NEIGHBOUR_GAP,

@@ -6,7 +6,7 @@ hang_size() picks how much of a big tree hangs in columns so that poster is clos
 import math
 from dataclasses import dataclass
 
-from .layout import layout
+from .layout import CARD_H, layout
 
 PX_PER_MM = 96 / 25.4
 PAGE_W, PAGE_H = 420, 297  # A3 landscape, mm
@@ -61,7 +61,7 @@ def plan_pages(width, height):
 HANG_SIZES = (2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 32, 40, 50, 64, 80, 100, 128, 160, 200, 256)
 
 
-def hang_size(nodes):
+def hang_size(nodes, card_h=CARD_H):
     """The branch size `layout` should hang for this chart (see chart_pdf's docstring).
 
     0 (nothing hangs) when the tidy tree fits one A3 page legibly; else whichever of HANG_SIZES
@@ -73,13 +73,13 @@ def hang_size(nodes):
         plan = plan_pages(placed.width, placed.height)
         return max(plan.columns * PAGE_W, plan.rows * PAGE_H), plan.count
 
-    best, best_score = 0, score(layout(nodes))
+    best, best_score = 0, score(layout(nodes, card_h=card_h))
     if best_score[1] == 1:
         return 0
     for size in HANG_SIZES:
         if size >= len(nodes):
             break
-        candidate = score(layout(nodes, size))
+        candidate = score(layout(nodes, size, card_h))
         if candidate < best_score:
             best, best_score = size, candidate
     return best

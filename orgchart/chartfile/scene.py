@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..staffing import chart_nodes
-from .layout import CARD_H, CARD_W, HANG_INDENT, LEVEL_GAP, Layout, layout
+from .layout import CARD_H, CARD_NAMES, CARD_W, HANG_INDENT, LEVEL_GAP, PEOPLE_LINE, Layout, layout
 from .pages import hang_size
 from .text import ellipsis, text_width, title_lines
 
@@ -37,21 +37,34 @@ def card_labels():
         "draft": _("draft"),
         "overstaffed": _("over headcount"),
         "dottedLine": _("dotted line"),
+        "nobodyInPost": _("No one in post"),
+        "morePeople": _("+{count}"),
     }
 
 
+def card_names(people):
+    """(names shown on a card, how many more): everyone when CARD_NAMES or fewer, else the first CARD_NAMES - 1
+    and "+N" for the rest (a "+1" would take the room of the name it stands for)."""
+    if len(people) <= CARD_NAMES:
+        return [person[0] for person in people], 0
+    return [person[0] for person in people[: CARD_NAMES - 1]], len(people) - CARD_NAMES + 1
+
+
 def draw_card(canvas, node, x, y, labels, dotted=False):
-    """One role's card with its top-left corner at (x, y): as .oc-card in chart.css."""
+    """One role's card with its top-left corner at (x, y): as .oc-card in chart.css; a node with
+    "people" (chart data for readers who may see names) gets a line of names at the bottom."""
     headcount, filled = node["headcount"], node["filled"]
     vacant, over, draft = max(headcount - filled, 0), filled > headcount, node["draft"]
+    people = node.get("people")
+    height = CARD_H if people is None else CARD_H + PEOPLE_LINE
     title = str(node["title"])
     meta = " · ".join(str(part) for part in (node["department"]["name"], node["grade"]) if part)
     canvas.group(x, y, f"{title}\n{meta}" if meta else title)
     if draft:
-        canvas.rect(0.5, 0.5, CARD_W - 1, CARD_H - 1, 8, "#fbfbfc", "#8b8f96", 1, (5, 3))
+        canvas.rect(0.5, 0.5, CARD_W - 1, height - 1, 8, "#fbfbfc", "#8b8f96", 1, (5, 3))
     else:
-        canvas.rect(0.5, 0.5, CARD_W - 1, CARD_H - 1, 8, "#ffffff", "#e8a49c" if over else "#d5dbe2")
-    canvas.stripe(CARD_H, _safe_colour(node["department"]["color"]))
+        canvas.rect(0.5, 0.5, CARD_W - 1, height - 1, 8, "#ffffff", "#e8a49c" if over else "#d5dbe2")
+    canvas.stripe(height, _safe_colour(node["department"]["color"]))
     badges = []
     if draft:
         badges.append((labels["draft"], "#f3f4f6", "#8b8f96", "#555555", (3, 2)))
@@ -91,7 +104,35 @@ def draw_card(canvas, node, x, y, labels, dotted=False):
     for left, (digits, label, ink) in zip(lefts, stats, strict=True):
         canvas.text(left, 85, 15, digits, ink, bold=True)
         canvas.text(left + text_width(digits, 15) + 3, 84, label_size, label, MUTED)
+    if people is not None:
+        _draw_people(canvas, people, labels)
     canvas.end_group()
+
+
+NAME_SIZE, CHIP_GAP, CHIP_PAD = 11, 4, 6
+
+
+def _draw_people(canvas, people, labels):
+    """The names line under the numbers: each shown name in a grey chip, then "+N" (as .oc-people)."""
+    top = CARD_H  # the chips' top; the card ends PEOPLE_LINE lower
+    if not people:
+        canvas.text(PAD_LEFT, top + 13, NAME_SIZE, labels["nobodyInPost"], MUTED)
+        return
+    names, more = card_names(people)
+    more_label = labels["morePeople"].format(count=more) if more else ""
+    room = TEXT_ROOM - (text_width(more_label, NAME_SIZE) + CHIP_GAP if more else 0)
+    each = (room - CHIP_GAP * (len(names) - 1)) / len(names) - 2 * CHIP_PAD  # a name's room if all are cut
+    widths = [text_width(name, NAME_SIZE) for name in names]
+    if sum(widths) + len(names) * (2 * CHIP_PAD + CHIP_GAP) - CHIP_GAP > room:
+        names = [ellipsis(name, NAME_SIZE, each) for name in names]
+        widths = [text_width(name, NAME_SIZE) for name in names]
+    left = PAD_LEFT
+    for name, width in zip(names, widths, strict=True):
+        canvas.rect(left, top, width + 2 * CHIP_PAD, 17, 8.5, "#eef2f6")
+        canvas.text(left + CHIP_PAD, top + 12.5, NAME_SIZE, name, INK)
+        left += width + 2 * CHIP_PAD + CHIP_GAP
+    if more:
+        canvas.text(left, top + 12.5, NAME_SIZE, more_label, MUTED, bold=True)
 
 
 def _stat_columns(stats):
@@ -177,19 +218,19 @@ class Scene:
 
 def connectors(placed):
     """The solid lines from each manager to its reports, as lists of (x0, y0, x1, y1) segments."""
-    x, y, half = placed.x, placed.y, CARD_W / 2
+    x, y, half, card_h = placed.x, placed.y, CARD_W / 2, placed.card_h
     for manager, kids in placed.children.items():
         if not kids:
             continue
-        mx, bottom = x[manager] + half, y[manager] + CARD_H
+        mx, bottom = x[manager] + half, y[manager] + card_h
         if manager in placed.hanging:  # down the left of the cards, across to each report
             spine = x[manager] + HANG_INDENT / 2
-            middles = [y[k] + CARD_H / 2 for k in kids]
+            middles = [y[k] + card_h / 2 for k in kids]
             yield [(spine, bottom, spine, middles[-1])] + [
                 (spine, m, x[k], m) for k, m in zip(kids, middles, strict=True)
             ]
         elif manager in placed.stacked:  # down the middle, out to each column
-            middles = [y[k] + CARD_H / 2 for k in kids]
+            middles = [y[k] + card_h / 2 for k in kids]
             segments = [(mx, bottom, mx, middles[-1])]
             for i, (kid, middle) in enumerate(zip(kids, middles, strict=True)):
                 segments.append((mx, middle, x[kid] if i % 2 else x[kid] + CARD_W, middle))
@@ -212,7 +253,7 @@ def _links(placed):
 
 
 def _dotted_lines(placed, pairs):
-    x, y, half = placed.x, placed.y, CARD_W / 2
+    x, y, half, card_h = placed.x, placed.y, CARD_W / 2, placed.card_h
     for sub, boss in pairs:
         if sub not in x or boss not in x or sub == boss:
             continue
@@ -220,10 +261,10 @@ def _dotted_lines(placed, pairs):
         # subordinate to its dotted-line superior, with an arrowhead at the superior: up from the
         # top to a superior above, down from the bottom to one below, over the top if level.
         sx, tx = x[sub] + half + CARD_W / 4, x[boss] + half + CARD_W / 4
-        if y[boss] + CARD_H <= y[sub]:
-            sy, start, ty, arrive = y[sub], -1, y[boss] + CARD_H + 3, -1
-        elif y[boss] >= y[sub] + CARD_H:
-            sy, start, ty, arrive = y[sub] + CARD_H, 1, y[boss] - 3, 1
+        if y[boss] + card_h <= y[sub]:
+            sy, start, ty, arrive = y[sub], -1, y[boss] + card_h + 3, -1
+        elif y[boss] >= y[sub] + card_h:
+            sy, start, ty, arrive = y[sub] + card_h, 1, y[boss] - 3, 1
         else:
             sy, start, ty, arrive = y[sub], -1, y[boss] - 3, 1
         bend = max(40, abs(sy - ty) / 2)
@@ -235,14 +276,16 @@ def _dotted_lines(placed, pairs):
 
 
 def chart_scene(data):
-    """Lay out chart_data's output (hanging branches as hang_size() picks) and list what to draw."""
+    """Lay out chart_data's output (hanging branches as hang_size() picks) and list what to draw.
+    Cards are PEOPLE_LINE taller when the data names the people in post."""
     nodes = {n["id"]: n for n in chart_nodes(data)}
     pairs = [(n["id"], n["parentId"]) for n in nodes.values()]
-    placed = layout(pairs, hang_size(pairs))
+    card_h = CARD_H + PEOPLE_LINE if "people" in data["columns"] else CARD_H
+    placed = layout(pairs, hang_size(pairs, card_h), card_h)
     has_dotted = {a for a, _b in data["dotted"]}
     x, y = placed.x, placed.y
     cards = [
-        _Item(x[i], y[i], x[i] + CARD_W, y[i] + CARD_H, _card_drawer(n, x[i], y[i], i in has_dotted))
+        _Item(x[i], y[i], x[i] + CARD_W, y[i] + card_h, _card_drawer(n, x[i], y[i], i in has_dotted))
         for i, n in nodes.items()
     ]
     return Scene(placed, [*_links(placed), *cards, *_dotted_lines(placed, data["dotted"])])

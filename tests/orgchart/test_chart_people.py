@@ -10,7 +10,13 @@ import zipfile
 
 import pytest
 from defusedxml import ElementTree
+from django.utils.translation import gettext as _
+from PIL import Image
 
+from orgchart.chartfile.layout import CARD_H, CARD_NAMES, PEOPLE_LINE
+from orgchart.chartfile.scene import TEXT_ROOM, card_names
+from orgchart.chartfile.svg import chart_svg
+from orgchart.chartfile.text import text_width
 from orgchart.models import Employee
 from orgchart.staffing import chart_nodes
 from roles import dated
@@ -20,6 +26,7 @@ from tests.pages import page_view
 from tests.pdf_tools import pdf_text, squeezed
 from tests.queries import assert_constant_queries
 
+SVG = "{http://www.w3.org/2000/svg}"
 # The catalogue fixture's people (tests.pages.add_internal_data): names and employee numbers.
 NAMES = ("王小明", "李红")
 NUMBERS = ("E0001", "E0002")
@@ -40,6 +47,10 @@ def chart(client, **params):
 def assert_no_names(text):
     for secret in NAMES + NUMBERS:
         assert secret not in text, f"{secret} shown"
+
+
+def svg_texts(svg):
+    return ["".join(t.itertext()) for t in ElementTree.fromstring(svg).iter(f"{SVG}text")]
 
 
 def office_text(content):
@@ -147,6 +158,49 @@ def test_names_kept_for_a_manager_never_reach_a_visitor(catalogue, client):
     assert "王小明" in hr.get("/orgchart/data.json").content.decode()
 
 
+# ---------------------------------------------------------------------------- the files
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_the_chart_files_name_people_for_a_manager_only(catalogue, client, fmt):
+    def text(response):
+        assert response.status_code == 200
+        return response.content.decode() if fmt == "svg" else squeezed(pdf_text(response.content))
+
+    assert_no_names(text(client.get(f"/orgchart.{fmt}")))
+    named = text(as_manager(client).get(f"/orgchart.{fmt}"))
+    assert "王小明" in named and "李红" in named
+
+
+def test_the_png_draws_the_names_line_for_a_manager_only(catalogue, client):
+    def card_tops(svg):
+        """The top-left corner of each card by title, read off the SVG's groups."""
+        tops = {}
+        for g in ElementTree.fromstring(svg).iter(f"{SVG}g"):
+            x, y = (float(v) for v in re.match(r"translate\(([\d.]+) ([\d.]+)\)", g.get("transform")).groups())
+            tops[g.find(f"{SVG}title").text.split("\n")[0]] = (x, y)
+        return tops
+
+    def names_line(client):
+        """The PNG's pixels under 店铺客服's numbers, where a card lists the people (2 px per CSS px)."""
+        x, y = card_tops(client.get("/orgchart.svg").content.decode())["店铺客服"]
+        image = Image.open(io.BytesIO(client.get("/orgchart.png").content)).convert("L")
+        return image.crop((int(2 * x + 36), int(2 * (y + CARD_H)), int(2 * x + 120), int(2 * (y + CARD_H + 17))))
+
+    visitor = names_line(client)
+    assert visitor.getextrema()[0] > 200  # below the card's numbers: nothing drawn, the card has ended
+    manager = names_line(as_manager(client))
+    assert manager.getextrema()[0] < 80  # dark strokes: the name in its chip
+
+
+def test_anonymous_chart_files_keep_cards_of_the_usual_height(catalogue, client):
+    def card_heights(svg):
+        return {float(r.get("height")) for r in ElementTree.fromstring(svg).iter(f"{SVG}rect") if r.get("x") == "0.5"}
+
+    assert card_heights(client.get("/orgchart.svg").content.decode()) == {CARD_H - 1}
+    assert card_heights(as_manager(client).get("/orgchart.svg").content.decode()) == {CARD_H + PEOPLE_LINE - 1}
+
+
 # ---------------------------------------------------------------------------- exports and the API
 
 
@@ -171,3 +225,42 @@ def test_the_api_names_people_for_a_manager_and_nobody_for_a_visitor(catalogue, 
     as_manager(client)
     assert "王小明" in client.get(f"/api/v1/roles/{cs}/").content.decode()
     assert {"王小明", "李红"} <= {p["name"] for p in client.get("/api/v1/employees/").json()["results"]}
+
+
+# ---------------------------------------------------------------------------- the card's names
+
+
+@pytest.mark.parametrize(
+    "count, shown, more",
+    [
+        (0, 0, 0),
+        (1, 1, 0),
+        (CARD_NAMES, CARD_NAMES, 0),
+        (CARD_NAMES + 1, CARD_NAMES - 1, 2),
+        (30, CARD_NAMES - 1, 31 - CARD_NAMES),
+    ],
+)
+def test_a_card_names_everyone_up_to_its_room_and_counts_the_rest(count, shown, more):
+    people = tuple((f"员工{i}", f"N{i}", None) for i in range(count))
+    names, rest = card_names(people)
+    assert names == [f"员工{i}" for i in range(shown)] and rest == more
+    assert len(names) + rest == count
+
+
+def test_a_card_keeps_long_names_inside_and_says_when_nobody_is_in_post():
+    long = "阿卜杜热合曼·买买提艾力"
+    people = [[long, "N1", None], ["欧阳娜娜", "N2", None], [long + "江", "N3", None]]
+    data = {
+        "columns": ["id", "parentId", "slug", "title", "department", "grade", "headcount", "filled", "draft", "people"],
+        "rows": [[1, None, "a", "运营", 1, 1, 3, 3, False, people], [2, 1, "b", "仓库员", 1, 1, 1, 0, False, []]],
+        "departments": {"1": {"name": "推广组", "color": "#59a14f"}},
+        "grades": {"1": "专员"},
+        "dotted": [],
+        "roleUrl": "/roles/",
+    }  # fmt: skip
+    texts = svg_texts(chart_svg(data))
+    assert "欧阳娜娜" in texts and _("No one in post") in texts
+    cut = [t for t in texts if t.startswith("阿卜杜")]
+    assert len(cut) == 2 and all(t.endswith("…") for t in cut)
+    shown = [t for t in texts if t.startswith("阿卜杜") or t == "欧阳娜娜"]
+    assert sum(text_width(t, 11) + 12 for t in shown) + 4 * 2 <= TEXT_ROOM
