@@ -65,6 +65,22 @@ def chart_labels():
     }
 
 
+def people_labels():
+    """The words of the cards' names, the list of a role's people and the search for people, sent to
+    readers who may see people's names."""
+    return {
+        "showPeople": _("Show the {count} people in post in {title}"),
+        "peopleSeparator": pgettext("between names", ", "),
+        "peopleSummary": _("{filled} in post · headcount {headcount}"),
+        "employeeNumber": _("No. {number}"),
+        "startedOn": _("started {day}"),
+        "startUnknown": _("start date not recorded"),
+        "foundPeople": _("{roles} roles and {people} people found"),
+        "showingFirst": _(", showing the first {shown}"),
+        "noMatchPeople": _("No matching roles or people"),
+    }
+
+
 def cost_labels():
     """The words of a card's cost line, sent only to readers who may see pay."""
     return {
@@ -87,10 +103,13 @@ def comparison_marks():
 def chart(request):
     """The chart page: the organisation of a day, compared with another when asked, with pay costs for pay readers."""
     reader, root, data, comparison, costs = chart_page_data(request)
+    see_people = reader.audience.see_people
+    labels = chart_labels() | (cost_labels() if costs else {}) | (people_labels() if see_people else {})
     context = {
         "data": data,
         "data_json": mark_safe(html_safe_json(data)),
-        "labels_json": mark_safe(html_safe_json(chart_labels() | (cost_labels() if costs else {}))),
+        "labels_json": mark_safe(html_safe_json(labels)),
+        "see_people": see_people,
         "root": root,
         "focus": request.GET.get("focus", ""),
         "reader": reader,

@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from orgchart.chartfile.layout import page_geometry
+from orgchart.chartfile.scene import card_names
 from orgchart.staffing import chart_nodes
 
 register = template.Library()
@@ -17,8 +18,10 @@ def chart_geometry():
 
 @register.simple_tag
 def role_outline(data):
-    """The chart as nested lists, for readers without JavaScript: one pass over tree-ordered nodes."""
+    """The chart as nested lists, for readers without JavaScript: one pass over tree-ordered nodes.
+    Chart data with people's names (readers who may see them) adds the names a card shows."""
     depth, parts, previous = {}, [], -1
+    more_people = _("+{count}")
     for node in chart_nodes(data):
         level = depth[node["id"]] = depth[node["parentId"]] + 1 if node["parentId"] in depth else 0
         if level > previous:
@@ -35,6 +38,11 @@ def role_outline(data):
                 _("%(filled)s of %(headcount)s filled") % node,
             )
         )
+        if node.get("people"):
+            names, more = card_names(node["people"])
+            if more:
+                names.append(more_people.format(count=more))
+            parts.append(format_html(' <span class="oc-names">{}</span>', " · ".join(names)))
         previous = level
     if previous >= 0:
         parts.append("</li>" + "</ul></li>" * previous + "</ul>")

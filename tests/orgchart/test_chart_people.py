@@ -5,6 +5,7 @@ not in the page, the chart data, the chart files, the exports or the API."""
 import datetime
 import io
 import itertools
+import json
 import re
 import zipfile
 
@@ -156,6 +157,30 @@ def test_names_kept_for_a_manager_never_reach_a_visitor(catalogue, client):
     hr = type(client)()
     hr.force_login(make_hr_user())
     assert "王小明" in hr.get("/orgchart/data.json").content.decode()
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def test_the_page_names_people_for_a_manager_and_nobody_for_a_visitor(catalogue, client):
+    page = client.get("/orgchart/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert_no_names(page)
+    assert 'id="orgchart-people"' not in page and 'placeholder="查找岗位"' in page
+    page = as_manager(client).get("/orgchart/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'id="orgchart-people"' in page and 'placeholder="查找岗位或人员"' in page
+    outline = page[page.index('id="orgchart-outline"') :]
+    item = outline[outline.index('data-slug="store-cs"') :]
+    assert '<span class="oc-names">王小明</span>' in item[: item.index("</li>")]  # without JavaScript too
+    data = json.loads(re.search(r'<script id="orgchart-data" type="application/json">(.*?)</script>', page).group(1))
+    assert ["王小明", "E0001", None] in next(r[-1] for r in data["rows"] if r[2] == "store-cs")
+
+
+def test_the_outline_names_the_first_people_and_counts_the_rest(catalogue, client):
+    cs = Role.objects.get(slug="store-cs")
+    for i in range(4):
+        Employee.objects.create(name=f"客服{i}", employee_number=f"C{i}", role=cs, start_date=dated.today() - i * DAY)
+    page = as_manager(client).get("/orgchart/").content.decode()
+    assert '<span class="oc-names">客服3 · 客服2 · +3</span>' in page
 
 
 # ---------------------------------------------------------------------------- the files

@@ -14,6 +14,11 @@
  * button opens the job description; two fingers zoom and one pans (d3-zoom; chart.css keeps the
  * browser from scrolling or zooming the page instead).
  *
+ * For readers who may see people's names the data has a "people" column (the server sends it to
+ * no one else): each card then names who holds the role (the first few and "+N") on a button
+ * that lists them all, with their start dates, in #orgchart-people; the search finds people by
+ * name or employee number and reveals their role.
+ *
  * Hooks for tests and benchmarks: performance.mark("orgchart-drawn") after the first draw,
  * window.roleChart (API below), #orgchart-app[data-state="ready"], g.node[data-slug].
  */
@@ -90,6 +95,8 @@
   var comparison = raw.compare || null;
   var marks = comparison ? comparison.marks : {};
   var costs = raw.cost || null;
+  // Who holds each role ([name, employee number, start date or null] each), for readers who may see names.
+  var PEOPLE = col.people !== undefined;
   function addNode(r, ghost) {
     var dept = raw.departments[r[col.department]] || {};
     var headcount = r[col.headcount];
@@ -111,7 +118,8 @@
       ghost: ghost,
       mark: ghost ? "removed" : (marks[r[col.id]] || [])[0] || "",
       changed: ghost ? [] : (marks[r[col.id]] || [])[1] || [],
-      cost: costs && !ghost ? costs[r[col.id]] : null
+      cost: costs && !ghost ? costs[r[col.id]] : null,
+      people: PEOPLE ? r[col.people] : null
     };
     byId.set(node.id, node);
     if (!ghost) bySlug.set(node.slug, node); // a removed role is not where search or ?focus= lead
@@ -140,6 +148,16 @@
   });
   var realNodes = nodes.slice(1);
   var shownNodes = realNodes.filter(function (n) { return !n.ghost; }); // the day's organisation
+  // Everyone in post in the day's organisation, as the search looks them up.
+  var people = [];
+  if (PEOPLE) {
+    shownNodes.forEach(function (n) {
+      n.people.forEach(function (person, i) {
+        people.push({ node: n, index: i, name: person[0], number: person[1],
+                      key: (person[0] + "\n" + person[1]).toLocaleLowerCase() });
+      });
+    });
+  }
 
   function ancestors(node) {
     var chain = [];
@@ -163,7 +181,8 @@
   var CHART_FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
   var CARD_W = geometry.cardWidth;
   var COST_LINE = 20; // px: the subtree's monthly cost, a line of its own on pay readers' cards
-  var CARD_H = geometry.cardHeight + (costs ? COST_LINE : 0);
+  var CARD_H = geometry.cardHeight + (costs ? COST_LINE : 0) + (PEOPLE ? geometry.peopleLine : 0);
+  app.style.setProperty("--oc-people-line", geometry.peopleLine + "px"); // chart.css makes room with it
 
   function tooltip(n) {
     var lines = [n.title, [n.department, n.grade].filter(Boolean).join(" · ")];
@@ -205,6 +224,7 @@
     // On a touch screen a second link, the way to the job description when a tap opens the
     // reports; out of the tab order, the card itself being the keyboard's link.
     if (costs) classes.push("has-cost");
+    if (PEOPLE) classes.push("has-people");
     var body = html`<span class="oc-title">${n.title}</span><span class="oc-badges">${badges}</span>` +
       html`<span class="oc-meta">${[n.department, n.grade].filter(Boolean).join(" · ")}</span>` + costLine(n) +
       html`<span class="oc-stats"><span><b>${n.headcount}</b> ${labels.headcount}</span>` +
@@ -213,7 +233,39 @@
     // A removed role is no longer in this day's organisation: a faded card, not a link.
     if (n.ghost) return html`<div class="${classes.join(" ")}" title="${tooltip(n)}" data-ghost="${n.slug}">` + body + "</div>";
     return html`<a class="${classes.join(" ")}" href="${safeUrl(n.url)}" title="${tooltip(n)}" data-slug="${n.slug}">` +
-      body + "</a>" + (TOUCH_UI ? openLink(n) : "");
+      body + "</a>" + (TOUCH_UI ? openLink(n) : "") + peopleLine(n);
+  }
+
+  /**
+   * The names a card shows: all of up to geometry.cardNames people, else one fewer and the number
+   * of the rest (chartfile/scene.py's card_names). A person the search found comes first.
+   */
+  function cardNames(n) {
+    var listed = n.people;
+    if (n._found != null) {
+      listed = [listed[n._found]].concat(listed.filter(function (p, i) { return i !== n._found; }));
+    }
+    var limit = geometry.cardNames;
+    var shown = listed.length <= limit ? listed : listed.slice(0, limit - 1);
+    return { shown: shown, more: listed.length - shown.length };
+  }
+
+  // Outside the card's link (a button may not sit in a link), laid over the room chart.css keeps at its
+  // foot, above the expand button that sits on the card's edge.
+  function peopleLine(n) {
+    if (!n.people) return "";
+    if (!n.people.length) return html`<span class="oc-people is-empty">${labels.nobodyInPost}</span>`;
+    var names = cardNames(n);
+    var label = format(labels.showPeople, { count: n.people.length, title: n.title });
+    // Named by what it shows (the names, read with separators) and then what it does.
+    var separator = html`<span class="visually-hidden">${labels.peopleSeparator}</span>`;
+    var chips = names.shown.map(function (person, i) {
+      var found = i === 0 && n._found != null;
+      return html`${i ? separator : ""}<span class="oc-person${found ? " is-found" : ""}">${person[0]}</span>`;
+    });
+    var more = names.more ? html`${separator}<span class="oc-more">${format(labels.morePeople, { count: names.more })}</span>` : "";
+    return html`<button type="button" class="oc-people" data-id="${n.id}" title="${label}">${chips}${more}` +
+      html`<span class="visually-hidden"> ${label}</span></button>`;
   }
 
   function openLink(n) {
@@ -435,6 +487,7 @@
     realNodes.forEach(function (n) {
       n._highlighted = false;
       n._upToTheRootHighlighted = false;
+      n._found = null;
     });
     root.querySelectorAll("#orgchart-outline .is-highlighted").forEach(function (el) {
       el.classList.remove("is-highlighted");
@@ -446,12 +499,16 @@
     return bySlug.get(String(ref)) || byId.get(String(ref)) || null;
   }
 
-  /** Open the path to a role, mark it and its chain of command, and bring it to the middle. */
+  /**
+   * Open the path to a role, mark it and its chain of command, and bring it to the middle;
+   * opts.person (an index into its people) puts that person first on its card, marked.
+   */
   function reveal(ref, opts) {
     opts = opts || {};
     var node = find(ref);
     if (!node) return false;
     clearHighlight();
+    if (opts.person != null && node.people && node.people[opts.person]) node._found = opts.person;
     node._expanded = true;
     node._highlighted = true;
     node._upToTheRootHighlighted = true;
@@ -558,9 +615,10 @@
     });
   }
 
-  // Enter on a card's link follows the link; the library would otherwise toggle the node too.
+  // Enter on a card's link follows the link, and Enter or Space on its names button opens the list
+  // of people; the library would otherwise toggle the node too.
   app.addEventListener("keydown", function (event) {
-    if (event.target.closest && event.target.closest("a.oc-card")) event.stopPropagation();
+    if (event.target.closest && event.target.closest("a.oc-card, button.oc-people")) event.stopPropagation();
   }, true);
 
   // ------------------------------------------------------------------ touch
@@ -642,6 +700,11 @@
   var results = [];
   var active = -1;
 
+  /**
+   * Roles matching the query in their title, department, grade or address, and (for readers who
+   * may see names) people matching it in their name or employee number, best first: { node,
+   * person } each, person being the index of the person in node.people, or null for the role.
+   */
   function search(query) {
     var q = String(query || "").trim().toLocaleLowerCase();
     if (!q) return [];
@@ -651,10 +714,18 @@
       if (at < 0) return;
       var title = n.title.toLocaleLowerCase();
       var rank = title === q ? 0 : title.indexOf(q) === 0 ? 1 : at < title.length ? 2 : 3;
-      scored.push({ node: n, rank: rank });
+      scored.push({ node: n, person: null, rank: rank });
     });
+    people.forEach(function (p) {
+      var at = p.key.indexOf(q);
+      if (at < 0) return;
+      var name = p.name.toLocaleLowerCase();
+      var rank = name === q || p.number.toLocaleLowerCase() === q ? 0 : at === 0 ? 1 : 2;
+      scored.push({ node: p.node, person: p.index, rank: rank });
+    });
+    // Roles before people of the same rank; Array.prototype.sort keeps the order of equals.
     scored.sort(function (a, b) { return a.rank - b.rank || a.node._depth - b.node._depth; });
-    return scored.map(function (s) { return s.node; });
+    return scored;
   }
 
   function closeResults() {
@@ -686,27 +757,33 @@
       return;
     }
     var shown = results.slice(0, MAX_RESULTS);
-    statusEl.textContent = !results.length ? labels.noMatch
-      : results.length > shown.length ? format(labels.foundFirst, { count: results.length, shown: shown.length })
-      : format(labels.found, { count: results.length });
-    shown.forEach(function (n, i) {
+    statusEl.textContent = statusText(results, shown);
+    shown.forEach(function (result, i) {
+      var n = result.node;
+      var person = result.person == null ? null : n.people[result.person];
       var li = document.createElement("li");
       li.id = "orgchart-result-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       li.dataset.slug = n.slug;
+      if (person) {
+        li.dataset.person = String(result.person);
+        li.className = "is-person";
+      }
       var swatch = document.createElement("span");
       swatch.className = "result-swatch";
       swatch.style.setProperty("background", safeColor(n.color));
       var title = document.createElement("span");
       title.className = "result-title";
-      title.textContent = n.title;
+      title.textContent = person ? person[0] : n.title;
       var meta = document.createElement("span");
       meta.className = "result-meta";
-      meta.textContent = [n.department, n.grade].filter(Boolean).join(" · ");
+      meta.textContent = person ? person[1] : [n.department, n.grade].filter(Boolean).join(" · ");
+      // A role: the roles above it; a person: their role and the roles above it.
       var path = document.createElement("span");
       path.className = "result-path";
-      path.textContent = ancestors(n).reverse().map(function (a) { return a.title; }).join(" › ");
+      path.textContent = (person ? [n].concat(ancestors(n)) : ancestors(n)).reverse()
+        .map(function (a) { return a.title; }).join(" › ");
       li.append(swatch, title, meta, path);
       list.appendChild(li);
     });
@@ -732,9 +809,21 @@
     panel.style.setProperty("--oc-panel-room", Math.max(120, Math.floor(visibleBottom - box.bottom - 12)) + "px");
   }
 
-  function choose(slug) {
+  function statusText(results, shown) {
+    if (!PEOPLE) {
+      return !results.length ? labels.noMatch
+        : results.length > shown.length ? format(labels.foundFirst, { count: results.length, shown: shown.length })
+        : format(labels.found, { count: results.length });
+    }
+    if (!results.length) return labels.noMatchPeople;
+    var found = results.filter(function (r) { return r.person != null; }).length;
+    var text = format(labels.foundPeople, { roles: results.length - found, people: found });
+    return results.length > shown.length ? text + format(labels.showingFirst, { shown: shown.length }) : text;
+  }
+
+  function choose(li) {
     closeResults();
-    reveal(slug);
+    reveal(li.dataset.slug, { person: li.dataset.person == null ? null : Number(li.dataset.person) });
   }
 
   if (input && list && panel && statusEl) {
@@ -753,7 +842,7 @@
         if (panel.hidden || list.dataset.query !== input.value) showResults();
         var items = list.querySelectorAll("li");
         var pick = items[active >= 0 ? active : 0];
-        if (pick) choose(pick.dataset.slug);
+        if (pick) choose(pick);
         event.preventDefault();
       } else if (event.key === "Escape") {
         if (!panel.hidden) { closeResults(); event.preventDefault(); }
@@ -768,12 +857,72 @@
       var li = event.target.closest("li[data-slug]");
       if (!li) return;
       if (event.pointerType === "touch") input.blur(); // the keyboard goes down: the chart shows
-      choose(li.dataset.slug);
+      choose(li);
     });
     if (window.visualViewport) window.visualViewport.addEventListener("resize", placePanel);
     window.addEventListener("resize", placePanel);
     input.addEventListener("blur", function () { setTimeout(closeResults, 150); });
     input.addEventListener("focus", function () { if (input.value.trim()) showResults(); });
+  }
+
+  // ------------------------------------------------------------------ people
+
+  // The list of a role's people with their start dates (readers who may see names): opened by the
+  // names button on its card, closed by its close button or Escape, focus going back to that button.
+  var peoplePanel = document.getElementById("orgchart-people");
+  var listedRole = null; // the id of the role whose people are listed
+
+  function openPeople(node) {
+    if (!peoplePanel || !node || !node.people) return false;
+    peoplePanel.querySelector(".people-role").textContent = node.title;
+    peoplePanel.querySelector(".people-summary").textContent =
+      format(labels.peopleSummary, { filled: node.filled, headcount: node.headcount });
+    var listEl = peoplePanel.querySelector(".people-list");
+    listEl.textContent = "";
+    node.people.forEach(function (person, i) {
+      var li = document.createElement("li");
+      if (i === node._found) li.className = "is-found";
+      var name = document.createElement("span");
+      name.className = "person-name";
+      name.textContent = person[0];
+      var number = document.createElement("span");
+      number.className = "person-number";
+      number.textContent = format(labels.employeeNumber, { number: person[1] });
+      var start = document.createElement("span");
+      start.className = "person-start";
+      start.textContent = person[2] ? format(labels.startedOn, { day: person[2] }) : labels.startUnknown;
+      li.append(name, number, start);
+      listEl.appendChild(li);
+    });
+    var link = peoplePanel.querySelector(".people-open");
+    link.href = safeUrl(node.url);
+    link.textContent = format(labels.openJobDescription, { title: node.title });
+    listedRole = node.id;
+    peoplePanel.hidden = false;
+    peoplePanel.focus({ preventScroll: true });
+    return true;
+  }
+
+  function closePeople() {
+    if (!peoplePanel || peoplePanel.hidden) return;
+    peoplePanel.hidden = true;
+    var button = app.querySelector('button.oc-people[data-id="' + cssEscape(listedRole) + '"]');
+    listedRole = null;
+    if (button) button.focus({ preventScroll: true });
+  }
+
+  if (peoplePanel) {
+    app.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button.oc-people");
+      if (button) openPeople(byId.get(button.dataset.id));
+    });
+    peoplePanel.querySelector(".people-close").addEventListener("click", closePeople);
+    peoplePanel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        closePeople();
+        event.preventDefault();
+      }
+    });
   }
 
   // ------------------------------------------------------------------ legend
@@ -855,7 +1004,8 @@
     chart: chart,
     labels: labels,
     reveal: reveal,
-    search: function (query) { return search(query).map(function (n) { return n.slug; }); },
+    // The addresses of the roles found (a person found gives their role's).
+    search: function (query) { return search(query).map(function (r) { return r.node.slug; }); },
     expandAll: expandAll,
     collapseAll: collapseAll,
     expand: function (ref) { return setExpanded(ref, true); },
@@ -865,6 +1015,7 @@
     zoomOut: function () { chart.zoomOut(); },
     scale: function () { return state.lastTransform.k; },
     setListView: setListView,
+    openPeople: function (ref) { return openPeople(find(ref)); },
     visibleSlugs: function () { return visibleTreeNodes().map(function (d) { return d.data.slug; }); },
     isExpanded: function (ref) {
       var node = find(ref);
