@@ -263,7 +263,12 @@ class Grade(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(min_pay_grade__isnull=True, max_pay_grade__isnull=True)
-                | Q(min_pay_grade__gte=1, max_pay_grade__gte=F("min_pay_grade")),
+                | Q(
+                    min_pay_grade__isnull=False,
+                    max_pay_grade__isnull=False,
+                    min_pay_grade__gte=1,
+                    max_pay_grade__gte=F("min_pay_grade"),
+                ),
                 name="grade_pay_grade_range",
             ),
         ]

@@ -100,7 +100,12 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     models.Q(("max_pay_grade__isnull", True), ("min_pay_grade__isnull", True)),
-                    models.Q(("max_pay_grade__gte", models.F("min_pay_grade")), ("min_pay_grade__gte", 1)),
+                    models.Q(
+                        ("max_pay_grade__gte", models.F("min_pay_grade")),
+                        ("max_pay_grade__isnull", False),
+                        ("min_pay_grade__gte", 1),
+                        ("min_pay_grade__isnull", False),
+                    ),
                     _connector="OR",
                 ),
                 name="grade_pay_grade_range",

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from orgchart.models import Employee, HeadcountPlan, Plan
 from roles.api.serializers import MonthSerializer, PayEstimateRequestSerializer, decimal_pattern
-from roles.models import Department, Grade, PayScheme, Role
+from roles.models import Department, Grade, JobFamily, PayGrade, PayScheme, Role
 from tests.roles.test_api import ESTIMATE
 
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -47,6 +47,8 @@ def an_existing_id(path):
         "/api/v1/roles/": lambda: Role.objects.get(slug="store-cs"),
         "/api/v1/departments/": Department.objects.first,
         "/api/v1/grades/": Grade.objects.first,
+        "/api/v1/job-families/": JobFamily.objects.first,
+        "/api/v1/pay-grades/": PayGrade.objects.first,
         "/api/v1/pay-schemes/": PayScheme.objects.first,
         "/api/v1/employees/": Employee.objects.first,
         "/api/v1/plans/": lambda: Plan.objects.create(name="方案", base_date=datetime.date(2026, 1, 1)),
