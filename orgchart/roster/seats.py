@@ -42,14 +42,16 @@ class SeatCheck:
             "role": role_titles,
             "department": dict(Department.objects.filter(pk__in=departments).values_list("pk", "name")),
         }
-        self.people = {
-            pk: headcount.Person(role, start, end, recorded)
-            for pk, role, start, end, recorded in Employee.objects.order_by().values_list(
-                "pk", "role_id", "start_date", "end_date", "recorded_on"
-            )
-        }
+        self.people = {}  # key -> headcount.Person
+        self.in_role = {}  # role id -> keys of the people in it
+        for pk, role, start, end, recorded in Employee.objects.order_by().values_list(
+            "pk", "role_id", "start_date", "end_date", "recorded_on"
+        ):
+            self.people[pk] = headcount.Person(role, start, end, recorded)
+            self.in_role.setdefault(role, set()).add(pk)
         self._scopes = {}  # line id -> role ids it counts
-        self._occupied = {}  # (day, occupy_from) -> {role id: people holding a seat}
+        # (day, occupy_from) -> {role id: people holding a seat}, each role counted when first asked for
+        self._occupied = {}
 
     def check(self, key, after, today):
         """The findings (placement.Finding, OK lines left out) of placing the person `key` (an employee id,
@@ -65,8 +67,7 @@ class SeatCheck:
             for rule in self.rules[plan.pk].covering(after.role, self.organisation):
                 scope = self._scope(rule)
                 was = int(before is not None and before.role in scope and self._occupies(before, day, plan))
-                occupied = self._occupied_on(day, plan.occupy_from)
-                counted = sum(occupied.get(role, 0) for role in scope) - was
+                counted = sum(self._occupied_in(role, day, plan.occupy_from) for role in scope) - was
                 verdict = headcount.verdict(rule, counted + was, counted + 1)
                 if verdict == headcount.OK or rule.id in seen:
                     continue
@@ -93,14 +94,19 @@ class SeatCheck:
         before = self.people.get(key)
         for (day, occupy_from), occupied in self._occupied.items():
             for person, step in ((before, -1), (after, 1)):
-                if person is not None and headcount.occupies(
-                    person.start, person.end, person.recorded, day, occupy_from
-                ):
-                    occupied[person.role] = occupied.get(person.role, 0) + step
+                if person is not None and person.role in occupied and self._holds(person, day, occupy_from):
+                    occupied[person.role] += step
+        if before is not None:
+            self.in_role[before.role].discard(key)
+        self.in_role.setdefault(after.role, set()).add(key)
         self.people[key] = after
 
     def _occupies(self, person, day, plan):
-        return headcount.occupies(person.start, person.end, person.recorded, day, plan.occupy_from)
+        return self._holds(person, day, plan.occupy_from)
+
+    @staticmethod
+    def _holds(person, day, occupy_from):
+        return headcount.occupies(person.start, person.end, person.recorded, day, occupy_from)
 
     def _scope(self, rule):
         if rule.id not in self._scopes:
@@ -113,8 +119,10 @@ class SeatCheck:
                 }
         return self._scopes[rule.id]
 
-    def _occupied_on(self, day, occupy_from):
-        if (day, occupy_from) not in self._occupied:
-            counts = headcount.count(self.people.values(), day, occupy_from)
-            self._occupied[(day, occupy_from)] = {role: found.occupied for role, found in counts.items()}
-        return self._occupied[(day, occupy_from)]
+    def _occupied_in(self, role, day, occupy_from):
+        """The people holding a seat in `role` on `day`, counted once and then kept up to date by take()."""
+        occupied = self._occupied.setdefault((day, occupy_from), {})
+        if role not in occupied:
+            people = (self.people[key] for key in self.in_role.get(role, ()))
+            occupied[role] = sum(self._holds(person, day, occupy_from) for person in people)
+        return occupied[role]

@@ -82,6 +82,20 @@ class Outcome:
     def importable(self):
         return self.status in (NEW, CHANGED)
 
+    @property
+    def matched_title(self):
+        """The title of the role the row names by its role number (empty when it names it by title)."""
+        return self.role_title if self.role_title != self.row.role else ""
+
+    @property
+    def notes(self):
+        """What the preview says of the row, as (kind, text): the reasons, the warnings, then the changes."""
+        return [
+            *(("reason", reason) for reason in self.reasons),
+            *(("warning", warning) for warning in self.warnings),
+            *(("change", f"{change.label}: {change.before} → {change.after}") for change in self.changes),
+        ]
+
 
 @dataclass(frozen=True)
 class Change:
@@ -316,13 +330,17 @@ def _write(result, today, user):
             new.append(outcome.employee)
             actions[id(outcome)] = OverPlanPlacement.Action.ADD
         else:
-            before = Employee(role_id=outcome.employee.role_id, start_date=outcome.employee.start_date)
-            for name, value in values.items():
-                setattr(outcome.employee, name, value)
-            changed.append(outcome.employee)
-            actions[id(outcome)] = placement._action(outcome.employee, before)
+            employee = outcome.employee
+            before = Employee(role_id=employee.role_id, start_date=employee.start_date)
+            fields = {name: value for name, value in values.items() if getattr(employee, name) != value}
+            for name, value in fields.items():
+                setattr(employee, name, value)
+            changed.append((employee.pk, fields))
+            actions[id(outcome)] = placement._action(employee, before)
     Employee.objects.bulk_create(new, batch_size=500)
-    Employee.objects.bulk_update(changed, ["name", "role_id", "shift_id", "start_date", "end_date"], batch_size=500)
+    for pk, fields in changed:
+        # One plain UPDATE of the fields that change: faster than bulk_update's CASE over every row.
+        Employee.objects.filter(pk=pk).update(**fields)
     placed_by = user if user is not None and user.is_authenticated else None
     OverPlanPlacement.objects.bulk_create(
         OverPlanPlacement(

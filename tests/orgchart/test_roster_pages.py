@@ -76,6 +76,11 @@ def test_hr_uploads_sees_the_preview_in_chinese_and_imports_the_valid_rows(hr_cl
     assert not Employee.objects.filter(employee_number="E1003").exists()
 
 
+def test_a_role_named_by_its_number_shows_its_title(hr_client, staff):  # noqa: F811
+    response = upload(hr_client, xlsx(HEADER, ["张三", "E1001", "ec-008", None, None, None]))
+    assert table(response) == [["2", "新增", "张三", "E1001", "ec-008 (摄影)", "", "", "", ""]]
+
+
 def test_importing_the_same_preview_twice_changes_nothing(hr_client, staff):  # noqa: F811
     preview_page = upload(hr_client, xlsx(HEADER, *FILE))
     hr_client.post(URL, {"step": "import", "roster": payload(preview_page)})

@@ -210,7 +210,7 @@ def test_a_failing_write_leaves_nothing_written(staff):
     before = people()
     file = roster(["张三", "E1001", "客服主管"], ["王晓明", "E0001", "美工"])
     failure = IntegrityError("UNIQUE constraint failed: orgchart_employee.employee_number")
-    with mock.patch("django.db.models.query.QuerySet.bulk_update", side_effect=failure):
+    with mock.patch("django.db.models.query.QuerySet.update", side_effect=failure):
         with translation.override("en"), pytest.raises(ImportFailed) as error:
             import_roster(file)
     assert error.value.message.startswith("Nothing was imported: the employees changed while the file was being")
