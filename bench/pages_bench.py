@@ -1,9 +1,12 @@
-"""Server time and SQL queries of the catalogue pages at 200, 2,000 and 5,000 roles.
+"""Server time and SQL queries of the catalogue pages at 200, 2,000 and 5,000 roles, and the chart
+with people's names at 2,000 roles and 20,000 employees.
 
-Run with `make bench`. Each size gets a scratch SQLite database (or the PostgreSQL
-database named by BENCH_DATABASE_URL, which it empties). Prints one table per size.
+Run with `make bench` (`python bench/pages_bench.py people` for the people part alone). Each size
+gets a scratch SQLite database (or the PostgreSQL database named by BENCH_DATABASE_URL, which it
+empties). Prints one table per size.
 """
 
+import datetime
 import os
 import random
 import statistics
@@ -26,7 +29,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.auth.models import Group, Permission, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -156,9 +159,75 @@ def live_server():
         server.wait(10)
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建红文辉力鹏飞晨雪琳浩宇欣怡子轩梓涵一诺"
+
+
+def add_people(count, rng):
+    """`count` more people in random roles: 2- and 3-character names, most with a start date."""
+    roles = list(Role.objects.values_list("pk", flat=True))
+    first = Employee.objects.count()
+    Employee.objects.bulk_create(
+        (
+            Employee(
+                name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2))),
+                employee_number=f"P{first + i:06d}",
+                role_id=rng.choice(roles),
+                start_date=None
+                if rng.random() < 0.1
+                else datetime.date(2020, 1, 1) + datetime.timedelta(rng.randint(0, 2000)),
+            )
+            for i in range(count)
+        ),
+        batch_size=2000,
+    )
+
+
+def people_on_the_chart(rng, roles=2000, people=20000):
+    """Issue 13: the chart data with people's names (the "people" column) at `roles` roles and `people`
+    employees, for a visitor (counts only), a manager (names and pay costs) and a reader who may see
+    names but not pay (names only); then each reader's queries again after adding roles and people,
+    which must not change them. Warm: names are kept per catalogue revision."""
+    build_catalogue(roles, rng)
+    add_people(people - Employee.objects.count(), rng)
+    User.objects.filter(username__startswith="bench-").delete()
+    manager = User.objects.create_user("bench-manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name=MANAGER_GROUP))
+    names_only = User.objects.create_user("bench-names")
+    names_only.user_permissions.add(Permission.objects.get(content_type__app_label="roles", codename="view_role"))
+    readers = {"visitor": Client(HTTP_HOST="127.0.0.1")}
+    for label, user in (("manager (names, pay)", manager), ("names, no pay", names_only)):
+        readers[label] = Client(HTTP_HOST="127.0.0.1")
+        readers[label].force_login(user)
+    with open("/proc/loadavg") as load:
+        print(
+            f"\nchart with people: {Role.objects.count()} roles, {Employee.objects.count()} people; load {load.read().split()[0]}"
+        )
+    print(f"{'page':22} {'reader':22} {'p50 ms':>8} {'queries':>8} {'KiB':>6}")
+    queries = {}
+    for url in ("/orgchart/data.json", "/orgchart/"):
+        for label, client in readers.items():
+            ms, count, size = measure(client, url)
+            queries[url, label] = count
+            print(f"{url:22} {label:22} {ms:8.1f} {count:8} {size:6}")
+    parent = Role.objects.filter(level=3).first()
+    for i in range(20):
+        Role.objects.create(title=f"新增岗位{i}", slug=f"people-bench-{i}", parent=parent, department=parent.department,
+                            grade=parent.grade, status=Role.Status.PUBLISHED)  # fmt: skip
+    add_people(1000, rng)
+    for (url, label), before in queries.items():
+        after = measure(readers[label], url)[1]
+        verdict = "constant" if after == before else "GROWS"
+        print(f"{url} {label}: {before} queries, {after} after 20 more roles and 1,000 more people ({verdict})")
+
+
 def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(2026)
+    if sys.argv[1:] == ["people"]:
+        print(f"database: {connection.vendor}; median of {REPEAT} requests, server side (Django test client)")
+        people_on_the_chart(rng)
+        return
     print(f"database: {connection.vendor}; median of {REPEAT} requests, server side (Django test client)")
     for size in SIZES:
         build_catalogue(size, rng)
@@ -182,6 +251,7 @@ def main():
         print(
             f"chart first draw in Chromium: {after_data:.0f} ms after the data is parsed, {after_response:.0f} ms after the page arrived"
         )
+    people_on_the_chart(rng)
 
 
 if __name__ == "__main__":
