@@ -262,15 +262,14 @@ def check(employee, *, today=None, before=None):
     locked = list(candidates.select_for_update().order_by("pk"))
     if not locked:
         return []
-    names = {
-        "role": dict(Role.objects.filter(pk=employee.role_id).values_list("pk", "title")),
-        "department": dict(Department.objects.filter(pk__in=departments).values_list("pk", "name")),
-    }
+    names = {}  # read once a line is over: a placement within the plan does not need them
     findings, seen = [], set()
     for day, plan in to_check:
         lines = {line.pk: line for line in locked if line.plan_id == plan.pk}
         rules = headcount.Lines.of(line.rule(plan) for line in lines.values())
         for rule in rules.covering(employee.role_id, org):
+            if rule.mode == headcount.NONE or rule.id in seen:
+                continue  # never stops nor warns; or already found over on an earlier day
             in_scope = _scope(rule, org)
             others = Employee.objects.occupying(day, plan.occupy_from).filter(in_scope)
             if employee.pk:
@@ -278,9 +277,12 @@ def check(employee, *, today=None, before=None):
             counted = others.count()
             was = int(_occupies(before, day, plan) and _in_scope(rule, before.role_id, org))
             verdict = headcount.verdict(rule, counted + was, counted + 1)
-            if verdict == headcount.OK or rule.id in seen:
+            if verdict == headcount.OK:
                 continue
             seen.add(rule.id)
+            if not names:
+                names["role"] = dict(Role.objects.filter(pk=employee.role_id).values_list("pk", "title"))
+                names["department"] = dict(Department.objects.filter(pk__in=departments).values_list("pk", "name"))
             findings.append(
                 Finding(
                     plan=plan,
