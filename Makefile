@@ -101,8 +101,9 @@ clean:
 ## Figures for README.md (not a test): tree writes at 2,000 roles; page times, query counts and the
 ## chart's first draw at 200 / 2,000 / 5,000 roles; the organisation in time (2,000 roles, 20,000 dated
 ## changes: the chart of today and of a past day, the changes list of a year); PDF, chart-file, DOCX and
-## XLSX exports; the API under gunicorn with 4 concurrent clients; Lighthouse's mobile scores of the
-## public pages. On SQLite, then tree, page and time figures on PostgreSQL when one answers.
+## XLSX exports; the roster import of 5,000 rows into 20,000 employees; the API under gunicorn with 4
+## concurrent clients; Lighthouse's mobile scores of the public pages. On SQLite, then tree, page, time and
+## roster figures on PostgreSQL when one answers.
 BENCH_PG := postgres://postgres@127.0.0.1:5432/roleatlas_bench
 bench: install-test
 	$(BIN)/python bench/tree_bench.py
@@ -110,13 +111,15 @@ bench: install-test
 	$(BIN)/python bench/timeline_bench.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/export_bench.py
+	$(BIN)/python bench/roster_bench.py
 	$(BIN)/python bench/api_bench.py
 	$(BIN)/python bench/lighthouse_bench.py
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
 		createdb -h 127.0.0.1 -U postgres roleatlas_bench 2>/dev/null || true; \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/tree_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pages_bench.py && \
-		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/timeline_bench.py; \
+		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/timeline_bench.py && \
+		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/roster_bench.py; \
 	else echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL figures skipped."; fi
 
 ## Lighthouse (npm package, pinned in package-lock.json) on Debian's Chromium: mobile scores of the catalogue, a job
