@@ -16,23 +16,22 @@ from ..models import Employee, HeadcountLine, HeadcountPlan
 
 
 class SeatCheck:
-    """The plans covering `days` (today and the later start dates of the file) and everyone they count."""
+    """The active plans that may cover a placement from `today` on, their lines and everyone they count."""
 
-    def __init__(self, days, role_titles, *, lock=False):
+    def __init__(self, role_titles, today, *, lock=False):
         """`lock`: lock the plans' lines first (in a transaction that writes the rows), in id order as
         placement.place locks them, so that a placement saved meanwhile is counted or waits."""
-        plans = list(HeadcountPlan.objects.active())
-        self.plan_on = {day: next((plan for plan in plans if plan.covers(day)), None) for day in days}
-        used = {plan.pk: plan for plan in self.plan_on.values() if plan is not None}
-        lines = HeadcountLine.objects.filter(plan_id__in=used).order_by("pk")
-        lines = list(lines.select_for_update() if lock else lines) if used else []
+        self.plans = list(HeadcountPlan.objects.active().filter(end_date__gte=today))
+        self._plan_on = {}
+        lines = HeadcountLine.objects.filter(plan__in=self.plans).order_by("pk")
+        lines = list(lines.select_for_update() if lock else lines) if self.plans else []
         self.controls = bool(lines)
         if not self.controls:
             return
         self.lines = {line.pk: line for line in lines}
         self.rules = {
-            plan_id: headcount.Lines.of(line.rule(plan) for line in lines if line.plan_id == plan_id)
-            for plan_id, plan in used.items()
+            plan.pk: headcount.Lines.of(line.rule(plan) for line in lines if line.plan_id == plan.pk)
+            for plan in self.plans
         }
         self.organisation = placement.organisation()
         departments = {line.department_id for line in lines if line.department_id}
@@ -61,7 +60,7 @@ class SeatCheck:
         before = self.people.get(key)
         findings, seen = [], set()
         for day in headcount.check_days(after.start, today):
-            plan = self.plan_on.get(day)
+            plan = self.plan_on(day)
             if plan is None or not self._occupies(after, day, plan):
                 continue
             for rule in self.rules[plan.pk].covering(after.role, self.organisation):
@@ -100,6 +99,12 @@ class SeatCheck:
             self.in_role[before.role].discard(key)
         self.in_role.setdefault(after.role, set()).add(key)
         self.people[key] = after
+
+    def plan_on(self, day):
+        """The active plan covering `day`, as HeadcountPlan.objects.covering chooses it, or None."""
+        if day not in self._plan_on:
+            self._plan_on[day] = next((plan for plan in self.plans if plan.covers(day)), None)
+        return self._plan_on[day]
 
     def _occupies(self, person, day, plan):
         return self._holds(person, day, plan.occupy_from)

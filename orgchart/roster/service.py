@@ -182,24 +182,22 @@ def preview(roster, *, today=None, lock=False):
     """
     today = today or dated.today()
     catalogue = Catalogue()
+    # First, so that the import locks the plan's lines before it reads anyone.
+    seats = SeatCheck({pk: title for pk, (title, _code) in catalogue.roles.items()}, today, lock=lock)
     numbers = [row.employee_number for row in roster.rows if row.employee_number]
     existing = {
         employee.employee_number: employee
         for employee in Employee.objects.filter(employee_number__in=numbers).select_related("role", "shift").order_by()
     }
     outcomes = [_outcome(row, roster, catalogue, existing.get(row.employee_number)) for row in roster.rows]
-    _check_seats(outcomes, catalogue, today, lock)
+    _check_seats(outcomes, seats, today)
     return Preview(roster=roster, outcomes=outcomes)
 
 
-def _check_seats(outcomes, catalogue, today, lock):
+def _check_seats(outcomes, seats, today):
     """The active plan's verdict on each new or changed row, in the file's order: a refused row is an error,
     a warned one keeps its status with the warning; each accepted row takes its seat for the rows after it."""
     placing = [outcome for outcome in outcomes if outcome.importable]
-    days = {today} | {
-        o.values["start_date"] for o in placing if o.values["start_date"] and o.values["start_date"] > today
-    }
-    seats = SeatCheck(days, {pk: title for pk, (title, _code) in catalogue.roles.items()}, lock=lock)
     for outcome in placing:
         key = outcome.employee.pk if outcome.employee else ("new", outcome.row.employee_number)
         recorded = outcome.employee.recorded_on if outcome.employee else today

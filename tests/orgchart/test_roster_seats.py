@@ -114,6 +114,17 @@ def test_a_leaver_recorded_in_the_file_frees_the_seat_the_day_after_their_last_d
     assert statuses(preview(file)) == [(2, "changed"), (3, "error")]
 
 
+def test_a_move_is_checked_on_the_later_start_date_the_file_does_not_give(shop):
+    """The plan counts hires from their start date; 客服2 starts in ten days and the file has no date columns:
+    moving them into the full 美工 is refused for that day."""
+    HeadcountPlan.objects.filter(pk=shop["plan"].pk).update(occupy_from="start_date")
+    Employee.objects.create(name="客服2", employee_number="S2", role=shop["agent"], start_date=TODAY + 10 * DAY)
+    with translation.override("en"):
+        result = preview(roster(["客服2", "S2", "美工"], header=["姓名", "工号", "岗位"]))
+    assert statuses(result) == [(2, "error")]
+    assert f"are already counted on {(TODAY + 10 * DAY).isoformat()}" in result.outcomes[0].reasons[0]
+
+
 def test_over_plan_under_warn_is_imported_with_a_warning_the_plan_records(shop):
     set_mode(shop, "warn")
     hr = make_hr_user()
