@@ -264,42 +264,60 @@ def _cell_styles(workbook, columns):
     return header.name, [body[column.number_format] for column in columns]
 
 
-def catalogue_workbook(columns, rows, *, title, author, more_sheets=()):
+def catalogue_workbook(columns, rows, *, title, author, more_sheets=(), notes=()):
     """The .xlsx bytes: bold frozen header with filters, wrapped text, A4 landscape print setup.
 
     `more_sheets`: further (sheet title, columns, rows) after the first sheet, in the same style.
-    Written in openpyxl's write-only mode, which streams rows instead of keeping a cell
-    object per value.
+    `notes`: lines of text above the first sheet's table, each across its columns (the rule its
+    figures follow, say). Written in openpyxl's write-only mode, which streams rows instead of
+    keeping a cell object per value.
     """
-    sheets = [(title, columns, rows), *more_sheets]
+    sheets = [(title, columns, rows, notes), *((name, cols, items, ()) for name, cols, items in more_sheets)]
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
     workbook.properties.creator = author
     workbook.properties.lastModifiedBy = author
-    header_style, styles = _cell_styles(workbook, [column for _t, cols, _r in sheets for column in cols])
-    for name, sheet_columns, sheet_rows in sheets:
+    header_style, styles = _cell_styles(workbook, [column for _t, cols, _r, _n in sheets for column in cols])
+    note_style = None
+    if notes:
+        note_style = NamedStyle("RoleAtlas note", alignment=Alignment(vertical="top", wrap_text=True))
+        workbook.add_named_style(note_style)
+    for name, sheet_columns, sheet_rows, sheet_notes in sheets:
         column_styles, styles = styles[: len(sheet_columns)], styles[len(sheet_columns) :]
-        _write_sheet(workbook.create_sheet(sheet_title(name)), sheet_columns, sheet_rows, header_style, column_styles)
+        sheet = workbook.create_sheet(sheet_title(name))
+        _write_sheet(sheet, sheet_columns, sheet_rows, header_style, column_styles, sheet_notes, note_style)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_sheet(sheet, columns, rows, header_style, column_styles):
-    """One sheet of catalogue_workbook: widths, frozen header with filters, print setup, then the rows."""
+def _write_sheet(sheet, columns, rows, header_style, column_styles, notes=(), note_style=None):
+    """One sheet of catalogue_workbook: widths, frozen header with filters, print setup, the notes above
+    the table (each in one cell merged across its columns), then the header and the rows. A write-only
+    sheet writes its settings with the first row: they go first."""
     widths = _column_widths(columns, rows)
     for i, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     last_column = get_column_letter(len(columns))
-    sheet.freeze_panes = "C2"  # the header row and the first two columns (what a row is about) stay in view
-    sheet.auto_filter.ref = f"A1:{last_column}{len(rows) + 1}"
-    sheet.print_title_rows = "1:1"
+    header_row = len(notes) + 1
+    # the header row and the first two columns (what a row is about) stay in view
+    sheet.freeze_panes = f"C{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(rows)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = 9  # A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
+    for number, note in enumerate(notes, 1):
+        sheet.merged_cells.add(f"A{number}:{last_column}{number}")
+        height = row_height([note], [sum(widths)])
+        if height:
+            sheet.row_dimensions[number].height = height
+        cell = _text_cell(sheet, note)
+        cell.style = note_style.name
+        sheet.append([cell])
     header = []
     for column in columns:
         cell = _text_cell(sheet, column.label)
@@ -307,9 +325,9 @@ def _write_sheet(sheet, columns, rows, header_style, column_styles):
         header.append(cell)
     header_height = row_height([column.label for column in columns], [w - HEADER_PADDING + 1 for w in widths])
     if header_height:
-        sheet.row_dimensions[1].height = header_height  # rows are streamed: heights go first
+        sheet.row_dimensions[header_row].height = header_height  # rows are streamed: heights go first
     sheet.append(header)
-    for number, row in enumerate(rows, 2):
+    for number, row in enumerate(rows, header_row + 1):
         height = row_height(row, widths)
         if height:
             sheet.row_dimensions[number].height = height  # read when the row is streamed out
