@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from . import plan_views, views
+from . import headcount_views, plan_views, views
 from .roster import views as roster
 
 app_name = "orgchart"
@@ -11,6 +11,9 @@ urlpatterns = [
     path("vacancies/", views.vacancies, name="vacancies"),
     path("changes/", views.changes, name="changes"),
     path("changes.xlsx", views.changes_xlsx, name="changes-xlsx"),
+    # The headcount report (编制报表): managers and HR only (orgchart/headcount_views.py).
+    path("headcount/", headcount_views.headcount_page, name="headcount"),
+    path("headcount.xlsx", headcount_views.headcount_xlsx, name="headcount-xlsx"),
     # Reorganisation plans (调整方案): HR and approvers only (orgchart/plan_views.py).
     path("plans/", plan_views.plan_list, name="plans"),
     path("plans/<int:plan_id>/", plan_views.plan_detail, name="plan"),

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from orgchart import api as staffing_api
-from orgchart import handbook
+from orgchart import handbook, headcount_report_api
 from orgchart.chartfile.views import chart_file
 from roles.api import urls as catalogue_api
 from roles.exports import excel
@@ -15,11 +15,12 @@ from shopconfig import site_files
 
 
 def api_urls():
-    """/api/v1/: the catalogue's endpoints, with orgchart's staffing part in place of or beside them."""
+    """/api/v1/: the catalogue's endpoints, with orgchart's staffing part and headcount report in place of or
+    beside them."""
     router = DefaultRouter()
     for prefix, (viewset, basename) in (catalogue_api.ROUTES | staffing_api.ROUTES).items():
         router.register(prefix, viewset, basename=basename)
-    return [*catalogue_api.urlpatterns, *router.urls]
+    return [*catalogue_api.urlpatterns, *headcount_report_api.urlpatterns, *router.urls]
 
 
 admin.site.site_header = _("RoleAtlas administration")

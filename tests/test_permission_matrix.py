@@ -251,6 +251,15 @@ ROWS = [
         label="one day",
         returns=XLSX,
     ),
+    # The headcount report: the plan of the matrix (headcount_plan, active this year) by default, or one asked for.
+    Row("orgchart:headcount", "/orgchart/headcount/", INTERNAL_PAGE),
+    Row(
+        "orgchart:headcount",
+        "/orgchart/headcount/?plan={headcount_plan}&as_of=2025-06-01",
+        INTERNAL_PAGE,
+        label="a plan and a day",
+    ),
+    Row("orgchart:headcount-xlsx", "/orgchart/headcount.xlsx", INTERNAL_PAGE, returns=XLSX),
     Row("orgchart:chart", "/orgchart/?compare=2025-01-01", EVERYONE_OK, label="compared with a day"),
     Row(
         "orgchart:data",
@@ -337,6 +346,13 @@ ROWS = [
     Row("api:tree", "/api/v1/tree/", EVERYONE_OK),
     Row("api:tree", "/api/v1/tree/?as_of=2025-06-01", EVERYONE_OK, label="as of a day"),
     Row("api:changes", "/api/v1/changes/", INTERNAL_API),
+    Row("api:headcount", "/api/v1/headcount/", INTERNAL_API, returns=JSON),
+    Row(
+        "api:headcount",
+        "/api/v1/headcount/?plan={headcount_plan}&as_of=2025-06-01",
+        INTERNAL_API,
+        label="a plan and a day",
+    ),
     Row("api:role-list", "/api/v1/roles/", EVERYONE_OK),
     Row(
         "api:role-list",
