@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from roles import dated
 from roles.models import Shift
 from roles.reading import Audience, RoleReader
+from shopconfig.models import CatalogueRevision
 
 from .. import headcount, placement
 from ..models import Employee, OverPlanPlacement
@@ -336,6 +337,7 @@ def _write(result, today, user):
             changed.append((employee.pk, fields))
             actions[id(outcome)] = placement._action(employee, before)
     Employee.objects.bulk_create(new, batch_size=500)
+    CatalogueRevision.bump()  # bulk writes send no signals (orgchart/signals.py): the chart's people change now
     for pk, fields in changed:
         # One plain UPDATE of the fields that change: faster than bulk_update's CASE over every row.
         Employee.objects.filter(pk=pk).update(**fields)

@@ -10,6 +10,7 @@ from django.utils import translation
 from orgchart.models import Employee
 from orgchart.roster.parser import parse_xlsx
 from orgchart.roster.service import ImportFailed, import_roster, preview
+from orgchart.staffing import people_in_post
 from roles.models import Role, Shift
 from tests.factories import make_role
 from tests.orgchart.test_roster_parser import HEADER, xlsx
@@ -204,6 +205,13 @@ def test_importing_the_same_file_twice_changes_nothing(staff):
     second = import_roster(file)
     assert second.counts == {"new": 0, "changed": 0, "unchanged": 3, "error": 1}
     assert people() == after_first
+
+
+def test_the_chart_names_imported_people_at_once(staff):
+    """The chart keeps who is in post per catalogue revision: an import must change the revision."""
+    assert "张三" not in {name for names in people_in_post().values() for name, _number, _start in names}
+    import_roster(roster(["张三", "E1001", "客服主管", "白班", "2024-03-01", None]))
+    assert "张三" in {name for names in people_in_post().values() for name, _number, _start in names}
 
 
 def test_a_failing_write_leaves_nothing_written(staff):
