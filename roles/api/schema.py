@@ -9,6 +9,8 @@ ErrorsAutoSchema (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]) adds to what drf-spect
 - `security` with an empty alternative `{}` on operations an anonymous reader may call, found by
   asking the view's own permission classes about an anonymous request;
 - `additionalProperties: false` on request bodies whose serializer refuses unknown fields;
+- fields some readers may not see (a HidingSerializer's pay and internal fields) never required in a
+  response, even when a write requires them (a pay grade's band);
 - decimal fields as the strings the server accepts (digits, a point, the places), within their bounds.
 """
 
@@ -19,7 +21,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from .serializers import ErrorSerializer, FieldErrorsSerializer, RejectUnknownFields, decimal_pattern
+from .serializers import ErrorSerializer, FieldErrorsSerializer, HidingSerializer, RejectUnknownFields, decimal_pattern
 
 ERRORS = {
     "400": (
@@ -133,6 +135,12 @@ class ErrorsAutoSchema(AutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and isinstance(serializer, RejectUnknownFields):
             schema["additionalProperties"] = False
+        if direction == "response" and isinstance(serializer, HidingSerializer) and "required" in schema:
+            # A field some readers may not see is absent from their responses, even one a write requires.
+            hideable = {*serializer.pay_fields, *serializer.internal_fields}
+            schema["required"] = [name for name in schema["required"] if name not in hideable]
+            if not schema["required"]:
+                del schema["required"]
         return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
