@@ -48,7 +48,7 @@ class Person:
         return f"{self.name}{MARK}"
 
 
-# 16 people in the seed's 18 seats: 14 in post (one of them leaving), 2 hires; 客服主管, 推广主管 and
+# 16 people in the seed's 19 seats: 14 in post (one of them leaving), 2 hires; 客服主管, 推广主管 and
 # 分销客服 keep an open seat each.
 PEOPLE = (
     Person("DEMO-01", "高远山", "general-manager", None, days=690),

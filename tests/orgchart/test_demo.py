@@ -24,6 +24,7 @@ from roles import dated
 from roles.models import Role
 from roles.seed import load_seed
 from tests.admin_forms import error_text
+from tests.orgchart.test_plan_pages import table_rows
 
 TODAY = dated.today()
 MAKEFILE = Path(settings.BASE_DIR) / "Makefile"
@@ -53,6 +54,28 @@ def test_the_chart_shows_two_designers_in_the_two_seats(loaded, client):
     data = json.loads(client.get("/orgchart/data.json").content)
     designer = next(n for n in chart_nodes(data) if n["slug"] == "designer")
     assert (designer["headcount"], designer["filled"]) == (2, 2)
+
+
+def test_the_headcount_report_shows_designers_planned_two_with_two_in_post(loaded, hr_client):
+    response = hr_client.get("/orgchart/headcount/", headers={"accept-language": "zh-CN"})
+    rows = {row[0]: row[1:] for row in table_rows(response, "hc-table")}
+    # control, planned, allowed, in post, 预增, 预减, occupied, vacant, over
+    assert rows["美工"] == ["提醒", "2", "2", "2", "0", "0", "2", "0", "0"]
+    assert rows["合计"] == ["—", "19", "19", "14", "2", "1", "16", "3", "0"]  # 2 hires and a leaver; 3 seats open
+    api = APIClient()
+    api.force_authenticate(User.objects.get(username="hr"))
+    by_title = {row["title"]: row for row in api.get("/api/v1/headcount/").json()}
+    designer = by_title["美工"]
+    assert [designer[k] for k in ("planned", "allowed", "in_post", "pre_hire", "pre_leave", "over")] == [
+        2,
+        2,
+        2,
+        0,
+        0,
+        0,
+    ]
+    assert [by_title[t]["pre_hire"] for t in ("仓库员", "推广专员")] == [1, 1]
+    assert by_title["店铺客服"]["pre_leave"] == 1
 
 
 def test_the_active_plan_covers_this_year_and_plans_two_designers(loaded):
@@ -119,6 +142,8 @@ def test_the_done_when_walk_through_on_the_demo(loaded, hr_client):
     assert warned.status_code == 201 and len(warned.json()["warnings"]) == 1
     page = hr_client.get(f"/admin/orgchart/headcountplan/{plan.pk}/change/").content.decode()
     assert "新美工" in page and "N-3" in page
+    [listed] = table_rows(hr_client.get("/orgchart/headcount/"), "hc-placement-table")
+    assert listed[:2] == ["新美工 N-3", "美工"] and listed[5] == "hr"
 
 
 # ----------------------------------------------------------------------------- loading
