@@ -381,7 +381,9 @@ def test_the_pdf_is_one_a3_landscape_page_with_searchable_text_and_embedded_font
 
 @pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
 def test_the_queries_do_not_grow_with_the_roles(catalogue, client, fmt):
-    assert_constant_queries(page_view(client, f"/orgchart.{fmt}"), lambda: add_roles(30), at_most=6)
+    # The catalogue revision, people in post, the active headcount plan's seats, departments, grades, dotted
+    # lines, and for the PDF the shop profile (its header).
+    assert_constant_queries(page_view(client, f"/orgchart.{fmt}"), lambda: add_roles(30), at_most=7)
 
 
 def test_the_words_follow_the_language(catalogue, client):
