@@ -59,7 +59,7 @@ from orgchart.roster import views as roster_views
 from orgchart.roster.parser import parse_xlsx
 from roles import services, workflow
 from roles.apps import HR_GROUP
-from roles.models import Department, Grade, PayScheme, Role, RoleVersion, Shift
+from roles.models import Department, Grade, JobFamily, PayGrade, PayScheme, Role, RoleVersion, Shift
 from roles.seed import load_seed
 from shopconfig.models import PayPolicy, ShopProfile
 from tests.admin_forms import change_form_data
@@ -468,6 +468,62 @@ ROWS = [
     Row("api:department-detail", "/api/v1/departments/{department}/", EVERYONE_OK),
     Row("api:grade-list", "/api/v1/grades/", EVERYONE_OK),
     Row("api:grade-detail", "/api/v1/grades/{grade}/", EVERYONE_OK),
+    # 序列 and 职等: everyone reads them (the band and its figures are absent for readers who may not
+    # see pay: tests/roles/test_job_architecture.py); HR writes.
+    Row("api:jobfamily-list", "/api/v1/job-families/", EVERYONE_OK),
+    Row(
+        "api:jobfamily-list",
+        "/api/v1/job-families/",
+        (UNAUTHENTICATED, DENIED, DENIED, CREATED, CREATED, CREATED),
+        method="post",
+        json=True,
+        body={"code": "finance", "name": "财务", "order": 8, "color": "#9c755f"},
+        effect=lambda ids: JobFamily.objects.filter(code="finance").exists(),
+    ),
+    Row("api:jobfamily-detail", "/api/v1/job-families/{jobfamily}/", EVERYONE_OK),
+    Row(
+        "api:jobfamily-detail",
+        "/api/v1/job-families/{jobfamily}/",
+        (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK),
+        method="patch",
+        json=True,
+        body={"name": "综合管理"},
+        effect=lambda ids: JobFamily.objects.get(pk=ids["jobfamily"]).name,
+    ),
+    Row(
+        "api:jobfamily-detail",
+        "/api/v1/job-families/{spare_jobfamily}/",
+        (UNAUTHENTICATED, DENIED, DENIED, NO_CONTENT, NO_CONTENT, NO_CONTENT),
+        method="delete",
+        effect=lambda ids: JobFamily.objects.filter(pk=ids["spare_jobfamily"]).exists(),
+    ),
+    Row("api:paygrade-list", "/api/v1/pay-grades/", EVERYONE_OK),
+    Row(
+        "api:paygrade-list",
+        "/api/v1/pay-grades/",
+        (UNAUTHENTICATED, DENIED, DENIED, CREATED, CREATED, CREATED),
+        method="post",
+        json=True,
+        body={"number": 30, "name": "三十等", "band_min": "40000.00", "band_max": "60000.00"},
+        effect=lambda ids: PayGrade.objects.filter(number=30).exists(),
+    ),
+    Row("api:paygrade-detail", "/api/v1/pay-grades/{paygrade}/", EVERYONE_OK),
+    Row(
+        "api:paygrade-detail",
+        "/api/v1/pay-grades/{paygrade}/",
+        (UNAUTHENTICATED, DENIED, DENIED, OK, OK, OK),
+        method="patch",
+        json=True,
+        body={"band_max": "31000.00"},
+        effect=lambda ids: PayGrade.objects.get(pk=ids["paygrade"]).band_max,
+    ),
+    Row(
+        "api:paygrade-detail",
+        "/api/v1/pay-grades/{spare_paygrade}/",
+        (UNAUTHENTICATED, DENIED, DENIED, NO_CONTENT, NO_CONTENT, NO_CONTENT),
+        method="delete",
+        effect=lambda ids: PayGrade.objects.filter(pk=ids["spare_paygrade"]).exists(),
+    ),
     Row("api:payscheme-list", "/api/v1/pay-schemes/", PAY_API),
     Row(
         "api:payscheme-list",
@@ -1052,6 +1108,8 @@ ADMIN_MODELS = {
     "roles.payscheme": ("view", ALL, ALL, ALL),
     "roles.department": ("view", ALL, ALL, ALL),
     "roles.grade": ("view", ALL, ALL, ALL),
+    "roles.jobfamily": ("view", ALL, ALL, ALL),
+    "roles.paygrade": ("view", ALL, ALL, ALL),  # pay readers only (roles.admin.PayReadersOnly): all four may see pay
     "roles.shift": ("view", ALL, ALL, ALL),
     "orgchart.employee": ("view", ALL, ALL, ALL),
     "orgchart.headcountplan": ("view", ALL, ALL, ALL),  # HR plans headcount; managers read the plans
@@ -1182,6 +1240,10 @@ def build_matrix():
         "target": role("cs-supervisor").pk,
         "department": Department.objects.order_by("pk").first().pk,
         "grade": Grade.objects.order_by("pk").first().pk,
+        "jobfamily": JobFamily.objects.order_by("pk").first().pk,
+        "spare_jobfamily": JobFamily.objects.create(code="spare", name="备用序列").pk,  # no role: deletable
+        "paygrade": PayGrade.objects.get(number=9).pk,
+        "spare_paygrade": PayGrade.objects.create(number=20, name="备用", band_min=1, band_max=2).pk,
         "payscheme": scheme.pk,
         "employee": Employee.objects.order_by("pk").first().pk,
         "role_type": ContentType.objects.get_for_model(Role).pk,
