@@ -19,6 +19,7 @@ from roles.seed import load_seed
 from tests.admin_forms import change_form_data, error_text
 from tests.factories import make_grade, make_hr_manager, make_hr_user, make_manager, make_role, make_user
 from tests.pages import page_view
+from tests.pdf_tools import pdf_text, squeezed
 from tests.queries import assert_constant_queries
 
 D = Decimal
@@ -356,6 +357,18 @@ def test_the_word_file_shows_the_band_to_pay_readers_only(seeded, client):
     assert "5 · 五等" in public and "客服" in public and "2200–6000" not in public
     client.force_login(make_manager())
     assert "2200–6000 元，中点值 4100" in text()
+
+
+def test_the_pdf_shows_family_and_pay_grade_and_the_band_to_pay_readers_only(seeded, client):
+    def text():
+        response = client.get("/roles/cs-supervisor.pdf")
+        assert response.status_code == 200
+        return squeezed(pdf_text(response.content))
+
+    public = text()
+    assert "序列客服" in public and "职等5·五等" in public and "2200–6000" not in public
+    client.force_login(make_manager())
+    assert "薪酬带宽2200–6000元，中点值4100" in text()
 
 
 def test_the_excel_catalogue_has_family_and_pay_grade_and_bands_for_pay_readers(seeded, client):
