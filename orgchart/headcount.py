@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Control modes (HeadcountPlan.control_mode, HeadcountLine.control_mode).
@@ -53,7 +54,9 @@ def counting_rule(occupy_from=RECORDED):
         )
     else:
         seat = _("A hire takes a seat from the day it is recorded: 预增 (recorded, starting later) are counted.")
-    return " ".join(
+    # Chinese sentences end in 。 and take no space between them; English ones do.
+    separator = "" if (get_language() or "").startswith("zh") else " "
+    return separator.join(
         [
             _("Counting rule (口径):"),
             _("in post = started on or before the day and not yet past their last day."),
