@@ -9,8 +9,14 @@ A role's monthly cost is its headcount × the pay of one person in a *reference 
 - otherwise, the midpoint of its reference pay range (pay_min and pay_max both set);
 - otherwise "no cost known": None, never 0, so a total never hides a role nobody priced.
 
-Pure functions (`reference_facts`, `reference_pay`, `person_pay`, `role_cost`, `totals`) take plain
-values. The loaders read roles in a fixed number of queries for any number of them: `monthly_costs`
+Pay against a band (/roles/bands/, the lint's pay-below-band and pay-above-band) reads three reference
+months of a role with a scheme and a base salary (`reference_pays`): the target month above, the lowest
+paid tier's month (full attendance, the lowest score of the tier paying the smallest share above 0) and
+the floor month (the full-attendance bonus cancelled, a score that earns the smallest share, usually none);
+compa-ratio = target ÷ the band's midpoint (`compa_ratio`).
+
+Pure functions (`reference_facts`, `reference_pay`, `reference_pays`, `compa_ratio`, `person_pay`,
+`role_cost`, `totals`) take plain values. The loaders read roles in a fixed number of queries for any number of them: `monthly_costs`
 (role id -> cost, optionally with other headcounts) and `monthly_pays` (role id -> one person's pay,
 for callers that work out headcounts themselves, such as a reorganisation plan's diff).
 Who may see costs is decided by roles.permissions.can_see_pay / reading.Audience.see_pay, never here:
@@ -19,8 +25,9 @@ callers ask before they show a figure.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
-from . import paycalc
+from . import bands, paycalc
 from .models import PayScheme, Role
 
 TWO = Decimal(2)
@@ -43,6 +50,65 @@ def reference_pay(rules, base_salary, performance_bonus_amount=None):
     """One person's pay in the reference month under these rules (Decimal, to the cent)."""
     bonus = performance_bonus_amount if performance_bonus_amount is not None else paycalc.ZERO
     return paycalc.compute_pay(rules, base_salary, bonus, reference_facts(rules)).total
+
+
+@dataclass(frozen=True)
+class ReferencePays:
+    """One person's pay (Decimal, to the cent) in the three reference months; target ≥ lowest_tier ≥ floor."""
+
+    target: Decimal
+    lowest_tier: Decimal
+    floor: Decimal
+
+
+def _scores_to_try(rules):
+    """Every score at which the engine's choice of tier can change: 0, 100 and each tier's ends."""
+    scores = {paycalc.ZERO, paycalc.MAX_SCORE}
+    for tier in rules.tiers:
+        scores.update(s for s in (tier.min_score, tier.max_score) if s is not None and 0 <= s <= paycalc.MAX_SCORE)
+    return sorted(scores)
+
+
+def _share(rules, score):
+    """The share of the full performance bonus the engine pays for `score` (its tier's rate, 0 without one)."""
+    return paycalc.compute_pay(rules, paycalc.ZERO, paycalc.ZERO, paycalc.MonthFacts(score)).performance_rate
+
+
+def lowest_tier_score(rules):
+    """The lowest score of the tier that pays the smallest share above 0; the reference score when no tier pays."""
+    paid = [(share, score) for score in _scores_to_try(rules) if (share := _share(rules, score)) > 0]
+    return min(paid)[1] if paid else reference_score(rules)
+
+
+def floor_score(rules):
+    """The lowest score that earns the smallest share (0 wherever a score earns nothing)."""
+    return min((_share(rules, score), score) for score in _scores_to_try(rules))[1]
+
+
+def floor_facts(rules):
+    """The floor month: as many late arrivals as cancel the full-attendance bonus, a score that earns the least."""
+    return paycalc.MonthFacts(performance_score=floor_score(rules), late_count=rules.attendance_incident_limit)
+
+
+def reference_pays(rules, base_salary, performance_bonus_amount=None):
+    """One person's pay in the target, lowest paid tier and floor months under these rules (ReferencePays)."""
+    bonus = performance_bonus_amount if performance_bonus_amount is not None else paycalc.ZERO
+
+    def pay(facts):
+        return paycalc.compute_pay(rules, base_salary, bonus, facts).total
+
+    return ReferencePays(
+        target=pay(reference_facts(rules)),
+        lowest_tier=pay(paycalc.MonthFacts(performance_score=lowest_tier_score(rules))),
+        floor=pay(floor_facts(rules)),
+    )
+
+
+def compa_ratio(pay, midpoint):
+    """pay ÷ the band's midpoint, rounded half up to 4 decimals (bands.rounded); None without either."""
+    if pay is None or midpoint is None or midpoint == 0:
+        return None
+    return bands.rounded(Fraction(pay) / Fraction(midpoint))
 
 
 def person_pay(rules, base_salary, performance_bonus_amount, pay_min, pay_max):
@@ -136,12 +202,34 @@ def _pays_and_headcounts(roles):
             "pk", "headcount", "pay_scheme_id", "base_salary", "performance_bonus_amount", "pay_min", "pay_max"
         )
     )
-    scheme_ids = {row[2] for row in rows if row[2] is not None}
+    rules = _rules_of({row[2] for row in rows})
+    return {
+        pk: (headcount, person_pay(rules.get(scheme_id), base, bonus, pay_min, pay_max))
+        for pk, headcount, scheme_id, base, bonus, pay_min, pay_max in rows
+    }
+
+
+def _rules_of(scheme_ids):
+    """Pay scheme id -> its PayRules, in two queries (none for no ids).
+
+    The reference months sell nothing: the rules need no commission rate, so no role is passed.
+    """
+    scheme_ids = {pk for pk in scheme_ids if pk is not None}
     schemes = PayScheme.objects.filter(pk__in=scheme_ids).prefetch_related("tiers") if scheme_ids else []
-    schemes = {scheme.pk: scheme for scheme in schemes}
-    out = {}
-    for pk, headcount, scheme_id, base, bonus, pay_min, pay_max in rows:
-        # The reference month sells nothing: the rules need no commission rate, so no role is passed.
-        rules = schemes[scheme_id].rules() if scheme_id is not None else None
-        out[pk] = (headcount, person_pay(rules, base, bonus, pay_min, pay_max))
-    return out
+    return {scheme.pk: scheme.rules() for scheme in schemes}
+
+
+def reference_pays_of(roles):
+    """Role id -> ReferencePays of the roles with a pay scheme and a base salary, in at most three queries.
+
+    `roles` is a Role queryset or an iterable of role ids; roles without a scheme or a base salary are left out.
+    """
+    if not hasattr(roles, "values_list"):
+        roles = Role.objects.filter(pk__in=list(roles))
+    rows = list(
+        roles.filter(pay_scheme__isnull=False, base_salary__isnull=False)
+        .order_by()
+        .values_list("pk", "pay_scheme_id", "base_salary", "performance_bonus_amount")
+    )
+    rules = _rules_of({row[1] for row in rows})
+    return {pk: reference_pays(rules[scheme_id], base, bonus) for pk, scheme_id, base, bonus in rows}
