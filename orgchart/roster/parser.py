@@ -1,10 +1,8 @@
 """Read a roster (花名册) from an .xlsx file into rows: pure, no database.
 
-The file is refused unread when its name is not .xlsx or it is over the import size limit
-(settings.ROLE_IMPORT_MAX_BYTES, the limit of every import), and refused before it is opened
-when it is no zip or unpacks to too much (roles.importer.sources). The workbook is opened with
-data_only=True: a formula cell reads as the value Excel saved with it and is never evaluated (a
-formula nobody calculated reads as empty).
+The file is refused unread when its name is not .xlsx or it is over the import size limit, and
+refused before it is opened when it is no zip or unpacks to too much; a formula cell reads as
+the value Excel saved with it (roles.importer.sheets, shared with the pay-band import).
 
 Columns are found by their headers, in any order, in Chinese or English (COLUMNS); the header
 row is the first of the first rows that names two of them, on the first sheet that has one.
@@ -15,25 +13,16 @@ a file-wide problem (no header row, a required column missing or given twice) re
 import datetime
 import re
 import unicodedata
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from io import BytesIO
-from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
-from lxml.etree import XMLSyntaxError
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from roles.importer import sources
+from roles.importer import sheets
 from roles.importer.errors import UnreadableFile
 
-XLSX_SUFFIX = ".xlsx"
-HEADER_SEARCH_ROWS = 20  # a title or a note may stand above the header row
 NAME_MAX = 50  # Employee.name
 NUMBER_MAX = 30  # Employee.employee_number
 TEXT_MAX = 100  # a role's title or code, a shift's name
@@ -82,14 +71,8 @@ REQUIRED = ("name", "employee_number", "role")
 DATE_FIELDS = ("start_date", "end_date")
 
 
-def header_key(text):
-    """A header as compared: full-width forms folded, case, spaces, underscores, a required-field star and a
-    bracketed hint ("入职日期(YYYY-MM-DD)") ignored."""
-    text = unicodedata.normalize("NFKC", str(text)).lower()
-    text = re.sub(r"\(.*?\)|\[.*?\]", "", text)
-    return re.sub(r"[\s_*:]", "", text)
-
-
+header_key = sheets.header_key
+cell_text = sheets.cell_text
 FIELD_BY_KEY = {header_key(alias): column.field for column in COLUMNS for alias in column.aliases}
 
 
@@ -148,91 +131,38 @@ def _iso(value):
 # ----------------------------------------------------------------------------- the file
 
 
-def check_name(name):
-    """Refuse a file by its name alone: only .xlsx is read."""
-    suffix = Path(name).suffix.lower()
-    if suffix == XLSX_SUFFIX:
-        return
-    if suffix == ".xls":
-        raise UnreadableFile(_("Old Excel (.xls) files cannot be read: save the sheet as .xlsx and try again."))
-    raise UnreadableFile(_("Only Excel .xlsx files can be imported."))
-
-
 def read_upload(upload):
     """The roster in an uploaded file (a Django UploadedFile): name and size are checked before it is read."""
-    check_name(upload.name)
-    sources.check_size(upload.size)
-    return parse_xlsx(upload.read())
+    return parse_xlsx(sheets.upload_bytes(upload))
 
 
 def read_path(path):
     """The roster in a file on disk: name and size are checked before it is read."""
-    path = Path(path)
-    check_name(path.name)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise UnreadableFile(_("Cannot read the file: %(reason)s") % {"reason": error.strerror}) from None
-    sources.check_size(size)
-    return parse_xlsx(path.read_bytes())
+    return parse_xlsx(sheets.path_bytes(path))
 
 
 def parse_xlsx(data):
     """The roster in the bytes of an .xlsx file (UnreadableFile when there is none)."""
-    sources.check_size(len(data))
-    damaged = _("This file is damaged or is not an Excel workbook (.xlsx).")
-    sources.check_zip(data, damaged=damaged, too_large=_("This .xlsx file unpacks to %(size)s, too much to import."))
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, ParseError, XMLSyntaxError):
-        raise UnreadableFile(damaged) from None
-    try:
+    with sheets.open_workbook(data) as workbook:
         for sheet in workbook.worksheets:
-            roster = _read_sheet(sheet)
-            if roster is not None:
-                return roster
-    except (KeyError, ValueError, TypeError, ParseError, XMLSyntaxError, zipfile.BadZipFile):
-        raise UnreadableFile(damaged) from None
-    finally:
-        workbook.close()
+            found = sheets.find_header(sheet, FIELD_BY_KEY)
+            if found is not None:
+                return _roster(sheet.title, *found)
     raise UnreadableFile(
         _("No header row found: one of the first rows must name the columns %(columns)s.")
         % {"columns": "、".join(BY_FIELD[name].header for name in REQUIRED)}
     )
 
 
-def _read_sheet(sheet):
-    """The roster on one worksheet, or None when it has no header row."""
-    lines = enumerate(sheet.iter_rows(values_only=True), 1)
-    for line, values in lines:
-        if line > HEADER_SEARCH_ROWS:
-            return None
-        positions = {}
-        for position, value in enumerate(values):
-            if value is not None and header_key(value) in FIELD_BY_KEY:
-                positions.setdefault(FIELD_BY_KEY[header_key(value)], []).append(position)
-        if len(positions) >= 2:
-            return _roster(sheet.title, values, positions, lines)
-    return None
-
-
 def _roster(title, header, positions, lines):
-    twice = [BY_FIELD[name].header for name, found in positions.items() if len(found) > 1]
-    if twice:
-        raise UnreadableFile(
-            _("These columns appear more than once: %(columns)s. Keep one of each.") % {"columns": "、".join(twice)}
-        )
-    missing = [BY_FIELD[name].header for name in REQUIRED if name not in positions]
-    if missing:
-        raise UnreadableFile(_("The file has no column %(columns)s.") % {"columns": "、".join(missing)})
-    columns = sorted((found[0], name) for name, found in positions.items())
+    columns = sheets.table_columns(positions, REQUIRED, lambda name: BY_FIELD[name].header)
     read = {position for position, _name in columns}
     ignored = tuple(
         cell_text(value) for position, value in enumerate(header) if position not in read and cell_text(value)
     )
     rows = []
     for line, values in lines:
-        cells = {name: values[position] if position < len(values) else None for position, name in columns}
+        cells = sheets.row_cells(values, columns)
         if all(cell_text(value) == "" for value in cells.values()):
             continue  # an empty row, or one with notes outside the roster's columns
         rows.append(read_row(line, cells))
@@ -266,19 +196,6 @@ def read_row(line, cells):
     if row.start_date and row.end_date and row.end_date < row.start_date:
         row.problems.append(_("The end date is before the start date."))
     return row
-
-
-def cell_text(value):
-    """A cell as text: a whole number without ".0" (a 工号 typed as a number), surrounding spaces removed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        value = value.date()
-    return str(value).strip()
 
 
 _DATE_PATTERNS = (
