@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import rules
+from . import bands, rules
 
 
 class Severity(StrEnum):
@@ -43,7 +43,9 @@ class RoleFacts:
     """One role as the lint sees it.
 
     `requirements` and `extra_texts` are (field name, text) pairs, e.g. ("physical", "身体健康");
-    `grade_rank` is Grade.level (higher is more senior).
+    `grade_rank` is Grade.level (higher is more senior); `pay_grade` is the number of its 职等 and
+    `band` that pay grade's band (bands.Band); `target_pay` is the pay its rules compute for the target
+    month (roles.paycost.reference_pays), None without a pay scheme and base salary.
     """
 
     slug: str
@@ -60,11 +62,26 @@ class RoleFacts:
     pay_min: Decimal | None = None
     pay_max: Decimal | None = None
     direct_subordinates: int = 0
+    pay_grade: int | None = None
+    band: bands.Band | None = None
+    target_pay: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PayGradeFacts:
+    """One pay grade (职等) as the band rules see it."""
+
+    number: int
+    name: str
+    band: bands.Band
 
 
 @dataclass(frozen=True)
 class LintSettings:
     max_span: int = 10
+    # The usual overlap of a band with the next higher one, in percent (the shop profile's).
+    band_overlap_min: Decimal = Decimal("0")
+    band_overlap_max: Decimal = Decimal("50")
 
 
 @dataclass(frozen=True)
@@ -552,6 +569,157 @@ def structure_findings(facts, context):
                 text=own,
                 suggestion=_("Check both reference pay ranges."),
             )
+    found.extend(_pay_band_findings(facts, context))
+    return found
+
+
+# --- Pay bands ------------------------------------------------------------------------------
+
+
+def _money(amount):
+    return rules.plain_number(Decimal(amount))
+
+
+def _pay_band_findings(facts, context):
+    """pay-below-band, pay-above-band and grade-inversion of one role."""
+    found = []
+    band, pay = facts.band, facts.target_pay
+    if band is not None and pay is not None and not band.minimum <= pay <= band.maximum:
+        above = pay > band.maximum
+        numbers = {
+            "pay": _money(pay),
+            "limit": _money(band.maximum if above else band.minimum),
+            "number": facts.pay_grade,
+            "band": bands.band_text(band),
+        }
+        if above:
+            message = _(
+                "The target monthly pay of %(pay)s yuan (full attendance, full performance bonus) is above the "
+                "maximum of %(limit)s yuan of the band of pay grade %(number)s (%(band)s)."
+            )
+            suggestion = _(
+                "Lower the base salary or the full performance bonus, or place the role on a higher pay grade."
+            )
+        else:
+            message = _(
+                "The target monthly pay of %(pay)s yuan (full attendance, full performance bonus) is below the "
+                "minimum of %(limit)s yuan of the band of pay grade %(number)s (%(band)s)."
+            )
+            suggestion = _(
+                "Raise the base salary or the full performance bonus, or place the role on a lower pay grade."
+            )
+        found.append(
+            Finding(
+                facts.slug,
+                "pay-above-band" if above else "pay-below-band",
+                Severity.WARNING,
+                "pay",
+                _money(pay),
+                message % numbers,
+                suggestion=suggestion,
+            )
+        )
+    superior = context.superior
+    if (
+        superior is not None
+        and facts.pay_grade is not None
+        and superior.pay_grade is not None
+        and facts.pay_grade > superior.pay_grade
+    ):
+        found.append(
+            Finding(
+                facts.slug,
+                "grade-inversion",
+                Severity.WARNING,
+                "pay_grade",
+                str(facts.pay_grade),
+                _("Pay grade %(number)s is above pay grade %(superior_number)s of the superior %(superior)s.")
+                % {"number": facts.pay_grade, "superior_number": superior.pay_grade, "superior": superior.title},
+                suggestion=_(
+                    "Correct the pay grade, or place the role under a superior of at least the same pay grade."
+                ),
+            )
+        )
+    return found
+
+
+def _percent(value):
+    """A percentage as people read it: 68.42 %, 0 %, -12.5 %."""
+    return f"{rules.plain_number(value)} %"
+
+
+def band_findings(pay_grades, settings=None):
+    """band-inverted, band-no-progression and band-overlap of these pay grades (PayGradeFacts, any order).
+
+    Each finding's role is "" (it belongs to a pay grade, named in its field: pay_grade.4).
+    """
+    settings = settings or LintSettings()
+    ordered = sorted(pay_grades, key=lambda grade: grade.number)
+    found = []
+    for index, grade in enumerate(ordered):
+        higher = ordered[index + 1] if index + 1 < len(ordered) else None
+        band = grade.band
+
+        def add(rule, severity, message, suggestion, grade=grade):
+            field_name = f"pay_grade.{grade.number}"
+            found.append(
+                Finding("", rule, severity, field_name, bands.band_text(grade.band), message, suggestion=suggestion)
+            )
+
+        if band.minimum > band.midpoint or band.midpoint > band.maximum:
+            add(
+                "band-inverted",
+                Severity.ERROR,
+                _(
+                    "The band of pay grade %(number)s is out of order: minimum %(minimum)s, midpoint %(midpoint)s, "
+                    "maximum %(maximum)s."
+                )
+                % {
+                    "number": grade.number,
+                    "minimum": _money(band.minimum),
+                    "midpoint": _money(band.midpoint),
+                    "maximum": _money(band.maximum),
+                },
+                _("Correct the band so that minimum ≤ midpoint ≤ maximum."),
+            )
+        if higher is None:
+            continue
+        figures = bands.figures(band, higher.band)
+        numbers = {"number": grade.number, "higher": higher.number}
+        if figures.midpoint_differential is not None and figures.midpoint_differential <= 0:
+            add(
+                "band-no-progression",
+                Severity.WARNING,
+                _(
+                    "The midpoint differential of pay grade %(number)s is %(differential)s: the midpoint "
+                    "%(higher_midpoint)s of pay grade %(higher)s is not above its midpoint %(midpoint)s."
+                )
+                % {
+                    **numbers,
+                    "differential": bands.percent_text(figures.midpoint_differential),
+                    "midpoint": _money(band.midpoint),
+                    "higher_midpoint": _money(higher.band.midpoint),
+                },
+                _("Raise the higher pay grade's midpoint above this one's."),
+            )
+        if figures.overlap is not None:
+            overlap = figures.overlap * 100
+            if not settings.band_overlap_min <= overlap <= settings.band_overlap_max:
+                add(
+                    "band-overlap",
+                    Severity.WARNING,
+                    _(
+                        "The band of pay grade %(number)s overlaps the band of pay grade %(higher)s by %(overlap)s, "
+                        "outside the usual %(low)s to %(high)s set on the shop profile."
+                    )
+                    % {
+                        **numbers,
+                        "overlap": bands.percent_text(figures.overlap),
+                        "low": _percent(settings.band_overlap_min),
+                        "high": _percent(settings.band_overlap_max),
+                    },
+                    _("Move this maximum or the next higher minimum, or change the usual range on the shop profile."),
+                )
     return found
 
 
@@ -568,14 +736,16 @@ def lint_role(facts, context=None):
     return sorted(findings, key=lambda f: -f.severity.rank)
 
 
-def lint_catalogue(all_facts, settings=None):
-    """Findings of every role; each role's superior is looked up among `all_facts` by slug."""
+def lint_catalogue(all_facts, settings=None, pay_grades=()):
+    """Findings of every role, then of the pay grades' bands; each role's superior is looked up among
+    `all_facts` by slug."""
     settings = settings or LintSettings()
     by_slug = {facts.slug: facts for facts in all_facts}
     findings = []
     for facts in all_facts:
         context = LintContext(superior=by_slug.get(facts.superior_slug), settings=settings)
         findings.extend(lint_role(facts, context))
+    findings.extend(band_findings(pay_grades, settings))
     return findings
 
 
@@ -600,6 +770,7 @@ _FIELD_LABELS = {
     "grade": gettext_lazy("grade"),
     "subordinates": gettext_lazy("subordinates"),
     "pay": gettext_lazy("pay"),
+    "pay_grade": gettext_lazy("pay grade"),
     "benefits": gettext_lazy("pay and benefits"),
     "work_location": gettext_lazy("work location"),
     "authority": gettext_lazy("authority"),

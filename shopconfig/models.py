@@ -3,6 +3,7 @@
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,9 +49,32 @@ class ShopProfile(SingletonModel):
         help_text=_("Recruiting pages often show the reference pay range; pay schemes stay internal."),
     )
 
+    # The usual overlap (重叠度) of a pay grade's band with the next higher one, in percent: the lint's
+    # band-overlap rule reports a pay grade outside it (a negative overlap is a gap between the bands).
+    band_overlap_min = models.DecimalField(
+        _("lowest usual band overlap (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text=_("Below it (a negative overlap is a gap) the lint reports the pay grade, e.g. 0."),
+    )
+    band_overlap_max = models.DecimalField(
+        _("highest usual band overlap (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("50"),
+        help_text=_("Above it the lint reports the pay grade, e.g. 50."),
+    )
+
     class Meta:
         verbose_name = _("shop profile")
         verbose_name_plural = _("shop profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(band_overlap_min__lte=models.F("band_overlap_max")),
+                name="shop_band_overlap_ordered",
+            )
+        ]
 
     def __str__(self):
         return self.company_name
@@ -62,6 +86,11 @@ class ShopProfile(SingletonModel):
         super().save(*args, **kwargs)
         if changes_visibility:
             CatalogueRevision.bump()
+
+    def clean(self):
+        low, high = self.band_overlap_min, self.band_overlap_max
+        if low is not None and high is not None and low > high:
+            raise ValidationError({"band_overlap_max": _("The highest usual overlap must not be below the lowest.")})
 
 
 class PayPolicy(SingletonModel):

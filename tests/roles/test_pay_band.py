@@ -73,7 +73,8 @@ amounts = st.decimals(min_value=0, max_value=50000, places=2)
 def tiers(draw):
     cuts = sorted(draw(st.sets(scores, max_size=5)))
     out = []
-    for low, high in zip(cuts, [*cuts[1:], None][: len(cuts)], strict=True):
+    for index, low in enumerate(cuts):
+        high = cuts[index + 1] if index + 1 < len(cuts) else None
         if draw(st.booleans()) or high is None:  # some ranges left out: a gap pays nothing
             out.append(Tier(D(low), None if high is None or high == 100 else D(high), draw(shares)))
     return tuple(out)

@@ -9,7 +9,8 @@ from roles.models import Role
 
 class Command(BaseCommand):
     help = (
-        "Check job descriptions for discriminatory requirements and structural problems. "
+        "Check job descriptions for discriminatory requirements and structural problems, and pay against "
+        "the pay grades' bands. "
         "Exits with status 1 when --fail-on is given and findings at or above that severity exist."
     )
 
@@ -51,7 +52,8 @@ class Command(BaseCommand):
                 if role is not None:
                     self.stdout.write("")
                 role = finding.role
-                self.stdout.write(f"{titles.get(role, role)} ({role})")
+                # A band's findings belong to no role: they come last, under one heading.
+                self.stdout.write(f"{titles.get(role, role)} ({role})" if role else _("Pay grades"))
             self.stdout.write(f"  [{finding.severity.label}] {lint.field_label(finding.field)}: {finding.message}")
             if finding.text:
                 self.stdout.write(f"      {_('quoted text')}: “{finding.text}”")
