@@ -234,30 +234,6 @@ class GradeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "min_pay_grade", "max_pay_grade", "description"]
 
 
-class ModelCleaned:
-    """Runs the model's clean() on the values a write would save, so the API refuses what the admin
-    refuses, under the same field names (a 400)."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        instance = self.Meta.model(**{**self._stored_values(), **attrs})
-        try:
-            instance.clean()
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.message_dict) from None
-        return {**attrs, **self._cleaned_values(instance, attrs)}
-
-    def _stored_values(self):
-        if self.instance is None:
-            return {}
-        names = [f.attname for f in self.Meta.model._meta.concrete_fields]
-        return {name: getattr(self.instance, name) for name in names}
-
-    def _cleaned_values(self, instance, attrs):
-        """What clean() filled in that the write must save too."""
-        return {}
-
-
 class JobFamilySerializer(RejectUnknownFields, serializers.ModelSerializer):
     """A job family (序列); HR writes."""
 
@@ -282,7 +258,7 @@ def figure_help(index, *, highest_has_none=True):
     return format_lazy(text, label=label, formula=formula)
 
 
-class PayGradeSerializer(RejectUnknownFields, ModelCleaned, HidingSerializer):
+class PayGradeSerializer(RejectUnknownFields, HidingSerializer):
     """A pay grade (职等) and its monthly band; the band and its figures only for pay readers."""
 
     pay_fields = ("band_min", "band_mid", "band_max", "range_spread", "midpoint_differential", "overlap")
@@ -314,8 +290,18 @@ class PayGradeSerializer(RejectUnknownFields, ModelCleaned, HidingSerializer):
         ]
         extra_kwargs = {"band_min": {"help_text": PAY_NOTE}, "band_max": {"help_text": PAY_NOTE}}
 
-    def _cleaned_values(self, instance, attrs):
-        return {"band_mid": instance.band_mid}
+    def validate(self, attrs):
+        """The model's rules (PayGrade.clean) on the values the write would save, under the admin's
+        field names; an empty midpoint becomes the mean."""
+        stored = {}
+        if self.instance is not None:
+            stored = {f.attname: getattr(self.instance, f.attname) for f in PayGrade._meta.concrete_fields}
+        pay_grade = PayGrade(**{**stored, **attrs})
+        try:
+            pay_grade.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return {**attrs, "band_mid": pay_grade.band_mid}
 
     def _figures(self, pay_grade):
         cache = self.context.setdefault("_band_figures", {})
