@@ -14,13 +14,14 @@ and pay schemes. Not in it: users, groups, passwords, sessions, API tokens, hand
 tasks, the catalogue-revision token (a cache key, changed by the import) and uploaded files (the
 shop logo's file name is kept; copy the media folder separately).
 
-Format: {"format": "roleatlas-catalogue", "format_version": 2, "history": bool, "records": [...]},
+Format: {"format": "roleatlas-catalogue", "format_version": 3, "history": bool, "records": [...]},
 each record as Django's serializers write it ({"model", "pk", "fields"}). Records come model by
 model in dependency order (CATALOGUE_MODELS), then by primary key; keys are sorted, indented by
 two spaces, UTF-8 without escapes, one trailing newline, no timestamp of the export itself. So
 export → import into an empty database → export gives the same bytes. A version 1 file (before
 headcount plans) is read too: its employees' `active` flag becomes a last day as migration
-orgchart 0006 made it (`upgraded`).
+orgchart 0006 made it; so is a version 2 file (before job families and pay grades): its grades'
+pay bands become pay grades as migration roles 0009 made them (`upgraded`).
 
 Ids are kept: every record is loaded with its primary key, so references need no translation
 and a round trip is byte for byte. PostgreSQL's sequences are then moved past the loaded ids.
@@ -63,6 +64,8 @@ from roles.models import (
     Department,
     Duty,
     Grade,
+    JobFamily,
+    PayGrade,
     PayScheme,
     PerformanceTier,
     Requirement,
@@ -77,14 +80,16 @@ from shopconfig.models import CatalogueRevision, PayPolicy, ShopProfile
 from .models import Employee, HeadcountLine, HeadcountPlan, OverPlanPlacement
 
 FORMAT = "roleatlas-catalogue"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, FORMAT_VERSION)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, FORMAT_VERSION)
 # One row each, created on first use: they may exist in a database that holds no catalogue yet.
 SINGLETONS = (ShopProfile, PayPolicy)
 CATALOGUE_MODELS = (
     ShopProfile,
     PayPolicy,
     Department,
+    JobFamily,
+    PayGrade,
     Grade,
     Shift,
     PayScheme,
@@ -176,8 +181,8 @@ def parse(text):
         raise BackupError(_("The file is not a catalogue backup (no %(format)s header).") % {"format": FORMAT})
     if document.get("format_version") not in READABLE_VERSIONS:
         raise BackupError(
-            _("The file has format version %(found)s; this version of RoleAtlas reads version %(known)s.")
-            % {"found": document.get("format_version"), "known": FORMAT_VERSION}
+            _("The file has format version %(found)s; this version of RoleAtlas reads versions %(known)s.")
+            % {"found": document.get("format_version"), "known": ", ".join(map(str, READABLE_VERSIONS))}
         )
     if not isinstance(document.get("records"), list):
         raise BackupError(_("The file has no list of records."))
@@ -204,7 +209,66 @@ def upgraded(document, today=None):
             fields.setdefault("end_date", None if active else last_day)
             if not active and isinstance(fields.get("start_date"), str) and fields["start_date"] > last_day:
                 fields["start_date"] = last_day
+    if document["format_version"] in (1, 2):
+        document = {**document, "records": document["records"] + _bands_to_pay_grades(document["records"])}
     return {**document, "format_version": FORMAT_VERSION}
+
+
+CENT = decimal.Decimal("0.01")
+
+
+def _bands_to_pay_grades(records):
+    """Before version 3 a grade (职级) carried the pay band; now pay grades (职等) do. As migration roles
+    0009 did: each banded grade, from the lowest level up, becomes pay grade 1, 2, … with its band
+    (one end only: that end twice) and the mean as midpoint; the grade's range is that number and its
+    roles (and their history records) stand on it. Changes the grade and role records in place and
+    returns the new pay grade records."""
+    fields_of = [r["fields"] for r in records if isinstance(r, dict) and isinstance(r.get("fields"), dict)]
+    grades = [r for r in records if isinstance(r, dict) and r.get("model") == "roles.grade" and "fields" in r]
+    banded = sorted(
+        (
+            g
+            for g in grades
+            if g["fields"].get("pay_band_min") is not None or g["fields"].get("pay_band_max") is not None
+        ),
+        key=lambda g: g["fields"].get("level") or 0,
+    )
+    pay_grades, pay_grade_of = [], {}
+    for number, grade in enumerate(banded, start=1):
+        low, high = grade["fields"].get("pay_band_min"), grade["fields"].get("pay_band_max")
+        low, high = decimal.Decimal(str(low if low is not None else high)), decimal.Decimal(str(high or low))
+        if low <= 0:
+            raise BackupError(
+                _("Grade %(name)s has a pay band minimum of %(low)s; a pay grade's minimum must be above 0.")
+                % {"name": grade["fields"].get("name"), "low": low}
+            )
+        pay_grade_of[grade.get("pk")] = number
+        mid = ((low + high) / 2).quantize(CENT, rounding=decimal.ROUND_HALF_UP)
+        pay_grades.append(
+            {
+                "model": "roles.paygrade",
+                "pk": number,
+                "fields": {
+                    "number": number,
+                    "name": grade["fields"].get("name"),
+                    "band_min": str(low),
+                    "band_mid": str(mid),
+                    "band_max": str(high),
+                    "description": f"由职级“{grade['fields'].get('name')}”原有的薪资带宽迁移而来。",
+                },
+            }
+        )
+    for grade in grades:
+        grade["fields"].pop("pay_band_min", None)
+        grade["fields"].pop("pay_band_max", None)
+        number = pay_grade_of.get(grade.get("pk"))
+        grade["fields"].setdefault("min_pay_grade", number)
+        grade["fields"].setdefault("max_pay_grade", number)
+    for fields in fields_of:
+        if "job_family" not in fields and "grade" in fields and "headcount" in fields:  # a role or its history
+            fields["job_family"] = None
+            fields["pay_grade"] = pay_grade_of.get(fields["grade"])
+    return pay_grades
 
 
 # --- export -------------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def foreign_model(document):
 
 
 def newer_format(document):
-    document["format_version"] = 3
+    document["format_version"] = FORMAT_VERSION + 1
 
 
 def dangling_live_version(document):
@@ -228,7 +228,7 @@ CORRUPTIONS = [
     (broken_tree, r"role tree in the file is broken:\nnode \d+: level"),
     (missing_field, r"record \d+ \(roles\.role \d+\): missing fields title"),
     (foreign_model, r"record 6 \(auth\.user 1\): this model is not part of a catalogue backup"),
-    (newer_format, r"format version 3; this version of RoleAtlas reads version 2"),
+    (newer_format, rf"format version {FORMAT_VERSION + 1}; this version of RoleAtlas reads versions 1, 2, 3"),
 ]
 
 
@@ -328,6 +328,45 @@ def test_a_version_1_file_gives_people_who_were_not_active_a_last_day():
     ]
     assert {r["fields"]["recorded_on"] for r in document["records"]} == {"2026-06-15"}
     assert not any("active" in r["fields"] for r in document["records"])
+
+
+def test_a_version_2_file_gets_its_grades_bands_as_pay_grades_with_the_roles_on_them():
+    records = [
+        {
+            "model": "roles.grade",
+            "pk": 7,
+            "fields": {"name": "主管", "level": 40, "pay_band_min": "3000.00", "pay_band_max": "5000.00"},
+        },
+        {
+            "model": "roles.grade",
+            "pk": 8,
+            "fields": {"name": "专员", "level": 30, "pay_band_min": None, "pay_band_max": "4000.00"},
+        },
+        {
+            "model": "roles.grade",
+            "pk": 9,
+            "fields": {"name": "员", "level": 10, "pay_band_min": None, "pay_band_max": None},
+        },
+        {"model": "roles.role", "pk": 1, "fields": {"title": "客服主管", "grade": 7, "headcount": 1}},
+        {"model": "roles.historicalrole", "pk": 5, "fields": {"title": "客服", "grade": 9, "headcount": 3}},
+    ]
+    document = upgraded({**DOCUMENT, "format_version": 2, "records": records})
+    assert document["format_version"] == FORMAT_VERSION
+    by_model = {}
+    for record in document["records"]:
+        by_model.setdefault(record["model"], []).append((record["pk"], record["fields"]))
+    assert [(pk, f["band_min"], f["band_mid"], f["band_max"]) for pk, f in by_model["roles.paygrade"]] == [
+        (1, "4000.00", "4000.00", "4000.00"),  # 专员 (level 30) first: numbered from the lowest level up
+        (2, "3000.00", "4000.00", "5000.00"),
+    ]
+    assert [(pk, f["min_pay_grade"], f["max_pay_grade"]) for pk, f in by_model["roles.grade"]] == [
+        (7, 2, 2),
+        (8, 1, 1),
+        (9, None, None),
+    ]
+    assert not any("pay_band_min" in f for _pk, f in by_model["roles.grade"])
+    assert by_model["roles.role"][0][1]["pay_grade"] == 2 and by_model["roles.role"][0][1]["job_family"] is None
+    assert by_model["roles.historicalrole"][0][1]["pay_grade"] is None
 
 
 @pytest.mark.parametrize(
