@@ -1,4 +1,5 @@
-"""Pure functions over the role tree's stored columns (plain tuples, no database): invariants, visible ancestors."""
+"""Pure functions over the role tree's stored columns (plain tuples, no database): invariants, numbering,
+visible ancestors."""
 
 from collections import defaultdict
 from typing import NamedTuple
@@ -55,6 +56,38 @@ def tree_problems(rows):
                 problems.append(f"node {node.id}: level {node.level}, expected {expected_level}")
             stack.append(node)
     return problems
+
+
+def numbered(parents):
+    """The nested-set columns of the forest `parents` ({id: superior id or None}): {id: (tree_id, lft,
+    rght, level)}.
+
+    Numbered as django-mptt's rebuild() numbers a table read in tree order: each role's subordinates
+    and the trees in the dict's order, trees 1, 2, … . ValueError when a superior is not in
+    `parents` or the superiors make a loop (its roles hang from no top).
+    """
+    children = defaultdict(list)
+    for node, parent in parents.items():
+        if parent is not None and parent not in parents:
+            raise ValueError(f"node {node}: superior {parent} is not in the forest")
+        children[parent].append(node)
+    numbers, done = {}, object()
+    for tree_id, root in enumerate(children[None], start=1):
+        counter, lefts = 1, {root: 1}
+        stack = [(root, iter(children[root]))]  # the path from the top, with the subordinates not visited yet
+        while stack:
+            node, rest = stack[-1]
+            child = next(rest, done)
+            counter += 1
+            if child is done:
+                stack.pop()
+                numbers[node] = (tree_id, lefts[node], counter, len(stack))
+            else:
+                lefts[child] = counter
+                stack.append((child, iter(children[child])))
+    if len(numbers) != len(parents):
+        raise ValueError(f"nodes on a loop: {sorted(set(parents) - set(numbers))}")
+    return numbers
 
 
 def nearest_visible_ancestors(rows):
