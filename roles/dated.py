@@ -15,13 +15,13 @@ All writes run inside services.tree_lock(), like every other tree write.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shopconfig.models import CatalogueRevision
 
-from . import services, timeline
+from . import services, timeline, treecheck
 from .models import Role, RoleChange, RolePeriod, RoleVersion
 
 Kind = RoleChange.Kind
@@ -312,8 +312,9 @@ def apply_due(day=None, also=()):
         states = {i: timeline.state_on(by_role.get(i, []), day) for i in role_ids}
         states = {i: state for i, state in states.items() if state is not None}
         _move_present(states)
+        roles = Role.objects.prefetch_related("dotted_line_superiors").in_bulk(states)
         for role_id, state in states.items():
-            _write_present(role_id, state)
+            _write_present(roles[role_id], state)
         due.update(applied=True)
         CatalogueRevision.bump()
     return len(role_ids)
@@ -356,39 +357,69 @@ def apply_due_once_a_day():
 
 
 def _move_present(states):
-    """Move the roles whose superior differs from `states` (id -> state), each once, superiors before
-    subordinates; a role whose new superior is still below it waits for the move that frees it,
-    and when none can move, the waiting roles go to the top first so that roles swapping places on
-    the same day never pass through a loop."""
-    roles = Role.objects.in_bulk(states)
-    pending = [i for i, state in states.items() if roles[i].parent_id != state["parent"]]
-    detached = False
-    while pending:
-        placed = []
-        for role_id in pending:
-            parent_id = states[role_id]["parent"]
-            if parent_id in pending and parent_id != role_id:
-                continue  # its new superior is still waiting for its own place
-            role = Role.objects.get(pk=role_id)
-            parent = Role.objects.filter(pk=parent_id).first() if parent_id else None
-            if parent is not None and parent.is_descendant_of(role, include_self=True):
-                continue  # under it today: wait for a move above the new superior
-            if role.parent_id != parent_id:
-                role.move_to(parent, "last-child")
-            placed.append(role_id)
-        if not placed and detached:
-            raise ValidationError(_("A role cannot report to itself or to one of its own subordinates."), code="cycle")
-        if not placed:
-            for role_id in pending:
-                Role.objects.get(pk=role_id).move_to(None)
-            detached = True
-        pending = [i for i in pending if i not in placed]
+    """Give each role whose superior differs from `states` (id -> state) its new superior, as its
+    last subordinate (several under one superior in the order of `states`; a role moved to the
+    top starts the last tree), and number the tree once.
+
+    django-mptt moving the roles one by one rewrites the nested-set columns of the whole tree for
+    each move; on PostgreSQL that took seconds for a plan's moves. Here the new numbers come from
+    the superiors in memory (treecheck.numbered, as mptt's rebuild() numbers a tree), each moved
+    role is saved once (its history record, the revision signal) and the other rows whose numbers
+    changed are written together. Refuses a loop. Call inside the tree lock.
+    """
+    present = dict(Role.objects.filter(pk__in=states).values_list("pk", "parent_id"))
+    moved = [i for i, state in states.items() if present[i] != state["parent"]]
+    if not moved:
+        return
+    rows = Role.objects.order_by("tree_id", "lft").values_list("pk", "parent_id", *TREE_NUMBERS)
+    parents = {pk: parent for pk, parent, *_numbers in rows}
+    for role_id in moved:
+        del parents[role_id]
+        parents[role_id] = states[role_id]["parent"]  # last in the dict: the last of its new siblings
+    try:
+        numbers = treecheck.numbered(parents)
+    except ValueError:
+        raise ValidationError(
+            _("A role cannot report to itself or to one of its own subordinates."), code="cycle"
+        ) from None
+    roles = Role.objects.in_bulk(moved)
+    # mptt's switch is per model class and process: the tree lock keeps other tree writers out meanwhile.
+    with Role.objects.disable_mptt_updates():
+        for role_id in moved:
+            role = roles[role_id]
+            role.parent_id = parents[role_id]
+            role.tree_id, role.lft, role.rght, role.level = numbers[role_id]
+            role.save()
+    _write_numbers(
+        [(pk, *numbers[pk]) for pk, _parent, *stored in rows if pk not in roles and tuple(stored) != numbers[pk]]
+    )
 
 
-def _write_present(role_id, state):
-    """Make one Role row show `state`'s fields other than the superior (see _move_present)."""
-    role = Role.objects.get(pk=role_id)
-    present = state_of(role)
+TREE_NUMBERS = ("tree_id", "lft", "rght", "level")  # in treecheck.numbered's order
+
+
+def _write_numbers(rows, batch=500):
+    """Write the nested-set columns of `rows` (id, tree_id, lft, rght, level): one UPDATE per
+    `batch` rows, joined to the rows' VALUES (SQLite 3.33+ and PostgreSQL). Django's bulk_update
+    builds a CASE per row and column: 1–2 s for 2,000 rows where this takes 20–200 ms."""
+    table, pk = connection.ops.quote_name(Role._meta.db_table), connection.ops.quote_name(Role._meta.pk.column)
+    columns = [connection.ops.quote_name(Role._meta.get_field(name).column) for name in TREE_NUMBERS]
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v({pk}, {', '.join(columns)}) AS (VALUES {values}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{pk} = v.{pk}",
+                [value for row in chunk for value in row],
+            )
+
+
+def _write_present(role, state):
+    """Make one Role row show `state`'s fields other than the superior (see _move_present); `role`
+    was read with its dotted lines."""
+    present = state_of(role, dotted=sorted(boss.pk for boss in role.dotted_line_superiors.all()))
     fields = {}
     for name, attr in PRESENT_COLUMNS:
         if present[name] != state[name]:
@@ -399,7 +430,7 @@ def _write_present(role_id, state):
         else:
             fields.update(status=Role.Status.DRAFT)
     if fields:
-        Role.objects.filter(pk=role_id).update(**fields, updated_at=timezone.now())
+        Role.objects.filter(pk=role.pk).update(**fields, updated_at=timezone.now())
     if present["dotted"] != state["dotted"]:
         role.dotted_line_superiors.set(Role.objects.filter(pk__in=state["dotted"]))
 

@@ -15,7 +15,9 @@ from roles import dated, services
 from roles.models import Role, RoleChange
 from roles.reading import Audience, RoleReader
 from roles.treecheck import tree_problems
+from shopconfig.models import CatalogueRevision
 from tests.factories import make_department, make_grade
+from tests.queries import captured_sql
 from tests.roles.test_tree_integrity import db_rows, delete_all_roles
 
 D = datetime.date
@@ -154,6 +156,69 @@ def test_visitors_see_no_scheduled_future(shop):
         assert RoleReader(visitor, as_of=D(2026, 7, 1)).as_of is None  # reads today
         assert chart_on(D(2026, 7, 1), visitor)["推广专员"] == "运营主管"
         assert chart_on(D(2026, 7, 1))["推广专员"] == "客服主管"
+
+
+def tree_by_titles():
+    """{superior's title (None for the tops): subordinates' titles in tree order}."""
+    rows = list(Role.objects.order_by("tree_id", "lft").values_list("pk", "parent_id", "title"))
+    titles = {pk: title for pk, _parent, title in rows}
+    tree = {}
+    for _pk, parent, title in rows:
+        tree.setdefault(titles.get(parent), []).append(title)
+    return tree
+
+
+def test_moves_coming_into_force_together_renumber_the_tree_once_and_keep_the_order(shop):
+    with at(TODAY) as clock:
+        art, design = new_role("美工", parent=shop["ops"]), new_role("设计", parent=shop["ops"])
+        new_role("采购", parent=shop["boss"])
+        new_role("客服", parent=shop["service"])
+        tomorrow = TODAY + datetime.timedelta(days=1)
+        # 推广专员 and 运营主管 swap places; 美工 and 设计 join 客服主管, which leaves 店长 for a tree of its own.
+        moves = [
+            (shop["promo"], shop["boss"]),
+            (shop["ops"], shop["promo"]),
+            (art, shop["service"]),
+            (design, shop["service"]),
+            (shop["service"], None),
+        ]
+        for role, superior in moves:
+            services.move_role(role.pk, superior and superior.pk, effective_date=tomorrow)
+        histories = {role.pk: role.history.count() for role, _superior in moves}
+        revision = CatalogueRevision.current()
+
+        clock.shift(datetime.timedelta(days=1))
+        sql = captured_sql(dated.apply_due)
+
+        # Each moved role is the last subordinate of its new superior, several in the order of their ids;
+        # the others keep their order.
+        assert tree_by_titles() == {
+            None: ["店长", "客服主管"],
+            "店长": ["采购", "推广专员"],
+            "推广专员": ["运营主管"],
+            "客服主管": ["客服", "美工", "设计"],
+        }
+        assert tree_problems(db_rows()) == [] and dated.present_problems() == []
+        # One statement numbers the roles that did not move, besides each moved role's own save.
+        writes = [q for q in sql if q.lstrip().startswith(("UPDATE", "WITH")) and '"lft"' in q]
+        assert len(writes) == len(moves) + 1
+        for role, superior in moves:
+            assert role.history.count() == histories[role.pk] + 1
+            assert role.history.first().parent_id == (superior and superior.pk)
+        assert CatalogueRevision.current() != revision
+
+
+def test_moves_that_would_make_a_loop_today_are_refused_without_writing(shop):
+    with at(TODAY):
+        before = db_rows()
+        states = {
+            shop["boss"].pk: {"parent": shop["promo"].pk},
+            shop["promo"].pk: {"parent": shop["ops"].pk},
+        }
+        with pytest.raises(ValidationError) as refused:
+            dated._move_present(states)
+        assert refused.value.code == "cycle"
+        assert db_rows() == before
 
 
 # ---------------------------------------------------------------------------
