@@ -127,7 +127,7 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
     list_select_related = ("department", "grade", "job_family", "pay_grade")
     list_filter = ("department", "grade", "job_family", "pay_grade", "status")
     search_fields = ("title", "slug", "code", "summary", "duties__text", "skills__text")
-    filter_horizontal = ("dotted_line_superiors", "shifts")
+    filter_horizontal = ("dotted_line_superiors", "leads_to", "shifts")
     inlines = [DutyInline, RequirementInline, SkillInline, KPIInline]
     expand_tree_by_default = True
     actions = [download_selected_pdf]
@@ -145,6 +145,7 @@ class RoleAdmin(ComplianceFindingsMixin, HistoryAdmin, DraggableMPTTAdmin):
                     "pay_grade",
                     "parent",
                     "dotted_line_superiors",
+                    "leads_to",
                     "effective_date",
                     "workflow",
                 ]

@@ -126,6 +126,13 @@ class RoleAdminForm(MPTTAdminForm):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"].initial = timezone.localdate()
 
+    def clean_leads_to(self):
+        targets = self.cleaned_data.get("leads_to")
+        problem = self.instance.career_path_problem(targets or [])
+        if problem:
+            raise forms.ValidationError(problem)
+        return targets
+
     def clean_effective_date(self):
         day = self.cleaned_data.get("effective_date")
         if day is None:

@@ -17,7 +17,7 @@ from simple_history import register
 
 from shopconfig.models import PayPolicy
 
-from . import bands, rules
+from . import bands, career_paths, rules
 
 NON_NEGATIVE = [MinValueValidator(0)]
 
@@ -608,6 +608,16 @@ class Role(MPTTModel):
         related_name="dotted_line_reports",
         help_text=_("Matrix reporting only; the chain of command is the superior above."),
     )
+    # Career paths (晋升通道): the roles this one leads to. Part of the job architecture, like the
+    # role's family and pay grade, not of a job description's versions: every reader sees today's.
+    leads_to = models.ManyToManyField(
+        "self",
+        verbose_name=_("leads to"),
+        symmetrical=False,
+        blank=True,
+        related_name="led_from",
+        help_text=_("Career path (晋升通道): the roles a person in this role may be promoted to."),
+    )
     summary = models.TextField(_("main responsibility"), blank=True)
     headcount = models.PositiveIntegerField(_("headcount"), default=1)
     shifts = models.ManyToManyField(Shift, verbose_name=_("shifts"), blank=True, related_name="roles")
@@ -697,6 +707,20 @@ class Role(MPTTModel):
             "number": self.pay_grade.number,
             "grade": grade.name,
             "range": grade.pay_grade_range_text(),
+        }
+
+    def career_path_problem(self, targets):
+        """Why this role may not lead to the roles `targets` (a loop back to it, named role by role),
+        or None. A role not saved yet has no path leading back to it."""
+        if self.pk is None:
+            return None
+        pairs = Role.leads_to.through.objects.values_list("from_role_id", "to_role_id")
+        loop = career_paths.loop_back(self.pk, [target.pk for target in targets], pairs)
+        if loop is None:
+            return None
+        titles = dict(Role.objects.filter(pk__in=loop).values_list("pk", "title")) | {self.pk: self.title}
+        return _("A career path must not lead back to the role: %(path)s.") % {
+            "path": " → ".join(titles[i] for i in loop)
         }
 
     def standard_fields(self):

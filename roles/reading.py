@@ -77,6 +77,12 @@ class Audience:
         return cls(see_pay=with_pay, printing=True, shop=shop)
 
     @property
+    def reads_catalogue(self):
+        """Whether this reader may read the catalogue at all: staff and printed documents always,
+        visitors and employees when the shop publishes it (what catalogue_is_public_q() filters)."""
+        return self.see_drafts or self.printing or self.shop is None or bool(self.shop.public_catalogue)
+
+    @property
     def see_pay_range(self):
         """The reference pay range and benefits: pay readers, or everyone when the shop publishes them."""
         return self.see_pay or bool(self.shop is not None and self.shop.show_public_pay_range)
@@ -281,6 +287,7 @@ class RoleReader:
             "shifts",
             # Only the fields a link needs; the reader's own visibility applies.
             _prefetch_links("dotted_line_superiors", self.roles()),
+            _prefetch_links("leads_to", self.roles()),  # career paths (晋升通道), today's
         ]
         roles = self.cards().select_related("requirement").prefetch_related(*related)
         if self.audience.see_pay:
@@ -353,7 +360,8 @@ class RoleReader:
 
         Sets on each: superior, depth (how many of these roles are above it: a handbook's
         nesting) and, unless `superior_only` (a list needs no more), reporting_line and
-        subordinates; `dotted_superiors` when they were prefetched (job_descriptions()).
+        subordinates; `dotted_superiors` and `career_paths` (the roles it leads to, 晋升通道) when
+        they were prefetched (job_descriptions()).
         """
         roles = list(roles)
         if not roles:
@@ -376,10 +384,10 @@ class RoleReader:
                 if above is not None and above[0] in lines:
                     below.setdefault(above[0], []).append(role_id)
         dotted = {role.pk: _prefetched(role, "dotted_line_superiors") for role in roles}
+        paths = {role.pk: _prefetched(role, "leads_to") for role in roles}
         named = {i for ids in (*lines.values(), *below.values()) for i in ids} | set(lines)
-        versions = self._live_versions(
-            [rows[i] for i in named], [boss for bosses in dotted.values() for boss in bosses or ()]
-        )
+        others = [other for links in (*dotted.values(), *paths.values()) for other in links or ()]
+        versions = self._live_versions([rows[i] for i in named], others)
         links = {i: self._link(rows[i], versions) for i in named}
         within = nearest_visible_ancestors(sorted((r.pk, r.tree_id, r.lft, r.rght) for r in roles))
         schemes = self._pay_schemes(roles, versions)
@@ -396,6 +404,8 @@ class RoleReader:
                 role.subordinates = [links[i] for i in below.get(role.pk, [])]
             if dotted[role.pk] is not None:
                 role.dotted_superiors = [self._link(_row(boss), versions) for boss in dotted[role.pk]]
+            if paths[role.pk] is not None:
+                role.career_paths = [self._link(_row(other), versions) for other in paths[role.pk]]
             shown.append(role)
         return shown
 
@@ -432,6 +442,7 @@ class RoleReader:
         shown = []
         for role in roles:
             place = periods[role.pk]
+            paths = _prefetched(role, "leads_to")  # before the version stands in for the role
             version = versions.get(role.pk)
             if version is not None:
                 role = version.as_role(role, pay_scheme=schemes.get(version.snapshot["pay_scheme"]))
@@ -451,6 +462,8 @@ class RoleReader:
                 role.subordinates = [link(i) for i in below.get(role.pk, [])]
             if _prefetched(role, "dotted_line_superiors") is not None:
                 role.dotted_superiors = [link(i) for i in place.dotted if i in visible]
+            if paths is not None:  # career paths are not dated: today's, named as that day names the roles
+                role.career_paths = [link(other.pk) for other in paths if other.pk in periods]
             shown.append(role)
         return shown
 
@@ -558,12 +571,13 @@ class RoleReader:
         rows = {row[0]: row for row in around.values_list(*LINK_FIELDS)}
         return rows | {role.pk: _row(role) for role in roles}
 
-    def _live_versions(self, rows, bosses):
-        """The live versions of the roles among `rows` and `bosses` this reader reads that way, by id."""
+    def _live_versions(self, rows, others):
+        """The live versions of the roles among `rows` and `others` (roles: dotted-line superiors, career
+        paths) this reader reads that way, by id."""
         if not self.swaps:
             return {}
         ids = {row[7] for row in rows if _shows_live_version(row)}
-        ids |= {boss.live_version_id for boss in bosses if boss.shows_live_version}
+        ids |= {other.live_version_id for other in others if other.shows_live_version}
         return RoleVersion.objects.in_bulk(ids) if ids else {}
 
     def _pay_schemes(self, roles, versions):

@@ -100,8 +100,18 @@ def load_seed(path=SEED_FILE, update=False):
 
         # The organisation the seed describes is in force from this day: its history starts there.
         since = datetime.date.fromisoformat(data["in_force_from"])
+        written = {}  # slug -> the role, for the roles this run created or updated
         for r in data["roles"]:
-            _load_role(r, departments, grades, shifts, schemes, update, report, since, (families, pay_grades))
+            role, wrote = _load_role(
+                r, departments, grades, shifts, schemes, update, report, since, (families, pay_grades)
+            )
+            if wrote:
+                written[r["slug"]] = role
+        # Career paths last: a role may lead to one further down the file.
+        for r in data["roles"]:
+            if r["slug"] in written:
+                targets = Role.objects.filter(slug__in=r.get("leads_to", []))
+                written[r["slug"]].leads_to.set(targets)
     return report
 
 
@@ -128,7 +138,7 @@ def _load_scheme(p, update, report):
 def _load_role(r, departments, grades, shifts, schemes, update, report, since, placement):
     role = Role.objects.filter(slug=r["slug"]).first()
     if role is not None and not update:
-        return role
+        return role, False
     created = role is None
     role = role or Role(slug=r["slug"])
     for name in ROLE_FIELDS:
@@ -177,4 +187,4 @@ def _load_role(r, departments, grades, shifts, schemes, update, report, since, p
     # A published seed role is version 1 (or a new version after --update), approved by nobody.
     workflow.publish_loaded(role, effective_date=since if created else None, comment=_("Loaded from the seed data"))
     report.count("role", created)
-    return role
+    return role, True

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import architecture_views, views
 from .exports import pdf, word
 
 app_name = "roles"
 urlpatterns = [
     path("", views.role_list, name="list"),
+    # Before "<slug:slug>/": these addresses are not roles.
+    path("architecture/", architecture_views.architecture_page, name="architecture"),
+    path("architecture.xlsx", architecture_views.architecture_xlsx, name="architecture-xlsx"),
+    path("architecture.pdf", architecture_views.architecture_pdf, name="architecture-pdf"),
     path("<slug:slug>/", views.role_detail, name="detail"),
     path("<slug:slug>/history/", views.role_history, name="history"),
     path("<slug:slug>.pdf", pdf.role_pdf, name="pdf"),

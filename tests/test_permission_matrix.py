@@ -37,6 +37,7 @@ Known bugs are marked per cell with pytest.mark.xfail(strict=True) and the reaso
 states what should happen and turns red once the bug is fixed without the mark being removed.
 """
 
+import io
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -267,6 +268,35 @@ ROWS = [
         EVERYONE_OK,
         label="compared with a day",
         returns=JSON,
+    ),
+    # The job-architecture matrix: like the catalogue (visitors only when it is public); bands only for pay
+    # readers (test_the_architecture_matrix_shows_bands_to_pay_readers_only below).
+    Row("roles:architecture", "/roles/architecture/", EVERYONE_OK),
+    Row("roles:architecture", "/roles/architecture/?paths=1", EVERYONE_OK, label="career paths"),
+    Row(
+        "roles:architecture",
+        "/roles/architecture/",
+        INTERNAL_PAGE,
+        label="private catalogue",
+        prepare=private_catalogue,
+    ),
+    Row("roles:architecture-xlsx", "/roles/architecture.xlsx", EVERYONE_OK, returns=XLSX),
+    Row(
+        "roles:architecture-xlsx",
+        "/roles/architecture.xlsx",
+        INTERNAL_PAGE,
+        label="private catalogue",
+        prepare=private_catalogue,
+        returns=XLSX,
+    ),
+    Row("roles:architecture-pdf", "/roles/architecture.pdf", EVERYONE_OK, returns=PDF),
+    Row(
+        "roles:architecture-pdf",
+        "/roles/architecture.pdf",
+        INTERNAL_PAGE,
+        label="private catalogue",
+        prepare=private_catalogue,
+        returns=PDF,
     ),
     # --- exports (each reader gets what they may read; pay only for pay readers)
     Row("catalogue-xlsx", "/roles.xlsx", EVERYONE_OK, returns=XLSX),
@@ -1333,6 +1363,32 @@ def test_permission_matrix(row, user, matrix, export_files, client, settings):
             assert after != before, f"{user}'s {row.method.upper()} should have changed {before!r}"
         else:
             assert after == before, f"{user}'s {row.method.upper()} changed {before!r} to {after!r}"
+
+
+PAY_READERS = (MANAGER, HR, APPROVER, SUPERUSER)
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("url", ["/roles/architecture/", "/roles/architecture.xlsx", "/roles/architecture.pdf"])
+def test_the_architecture_matrix_shows_bands_to_pay_readers_only(url, user, matrix, client, db):
+    """The bands of the matrix (page, Excel, PDF) never reach a reader who may not see pay."""
+    from tests.pdf_tools import pdf_text, squeezed
+
+    if user != ANONYMOUS:
+        client.force_login(User.objects.get(username=user))
+    response = client.get(url)
+    assert response.status_code == 200
+    if url.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        text = " ".join(str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None)
+    elif url.endswith(".pdf"):
+        text = squeezed(pdf_text(response.content))
+    else:
+        text = response.content.decode()
+    maximum = f"{PayGrade.objects.get(number=9).band_max:.0f}"  # the highest band's maximum, in no title
+    assert (maximum in text) is (user in PAY_READERS)
 
 
 def url_patterns(patterns=None, prefix="", namespace=""):

@@ -527,6 +527,16 @@ class RoleDetailSerializer(RoleSerializer):
     shifts = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     dotted_line_superiors = serializers.SerializerMethodField()
     subordinates = serializers.SerializerMethodField()
+    leads_to = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Role.objects.all(),
+        pk_field=ID(),
+        required=False,
+        help_text=_(
+            "Career paths (晋升通道): the ids of the roles this one leads to. Read: those the reader may see. "
+            "On a write, the list sent replaces the stored one; a path that leads back to the role is refused."
+        ),
+    )
 
     class Meta(RoleSerializer.Meta):
         fields = [
@@ -539,6 +549,7 @@ class RoleDetailSerializer(RoleSerializer):
             "kpis",
             "dotted_line_superiors",
             "subordinates",
+            "leads_to",
         ]
 
     def validate_kpis(self, kpis):
@@ -549,6 +560,20 @@ class RoleDetailSerializer(RoleSerializer):
                 % {"total": rules.plain_number(total)}
             )
         return kpis
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "leads_to" in attrs:
+            problem = (self.instance or Role()).career_path_problem(attrs["leads_to"])
+            if problem:
+                raise serializers.ValidationError({"leads_to": [problem]})
+        return attrs
+
+    def to_representation(self, role):
+        """The roles it leads to that this reader may see (roles.reading sets career_paths)."""
+        data = super().to_representation(role)
+        data["leads_to"] = [link.pk for link in getattr(role, "career_paths", [])]
+        return data
 
     def get_dotted_line_superiors(self, role) -> list[int]:
         return [link.pk for link in role.dotted_superiors]

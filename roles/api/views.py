@@ -6,6 +6,7 @@ import json
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -222,12 +223,18 @@ class RoleViewSet(viewsets.ModelViewSet):
             items["requirement"] = requirement
             items["clear_requirement"] = requirement is None
         day = data.pop("effective_date", None)
+        leads_to = data.pop("leads_to", None)  # career paths: checked by the serializer, not dated
         role = instance if instance is not None else Role()
         for name, value in data.items():
             setattr(role, name, value)
         try:
             role.full_clean(exclude=TREE_FIELDS)
-            workflow.save_edit(role, _("Changed through the API"), effective_date=day, user=self.request.user, **items)
+            with transaction.atomic():
+                workflow.save_edit(
+                    role, _("Changed through the API"), effective_date=day, user=self.request.user, **items
+                )
+                if leads_to is not None:
+                    role.leads_to.set(leads_to)
         except DjangoValidationError as error:
             raise api_error(error) from None
         if instance is not None:
