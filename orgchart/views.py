@@ -14,9 +14,10 @@ from django.utils.translation import pgettext
 from roles import changes_list, dated, paycost, permissions, timeline
 from roles.exports import excel
 from roles.exports.text import safe_filename
-from roles.models import Department, RoleChange
+from roles.models import Department, Role, RoleChange
 from roles.reading import Audience, RoleReader, requested_day
 from shopconfig.downloads import download
+from shopconfig.revision_cache import cached
 
 from .chartfile.scene import card_labels
 from .models import Employee
@@ -137,7 +138,7 @@ def chart_page_data(request):
     reader, roles, root = chart_roles(request)
     data = chart_data(reader, roles)
     comparison = compare_days(request, reader, root, data)
-    costs = add_costs(reader, roles, data)
+    costs = add_costs(reader, data)
     return reader, root, data, comparison, costs
 
 
@@ -206,13 +207,15 @@ def compare_days(request, reader, root, data):
 # ----------------------------------------------------------------------------- pay cost
 
 
-def add_costs(reader, roles, data):
+def add_costs(reader, data):
     """For readers who may see pay (never others): each role's subtree monthly cost in `data`
     (roles.paycost, with the day's headcounts) and the page's department totals; None for others."""
     if not reader.audience.see_pay:
         return None
     rows = chart_rows(data)
-    costs = paycost.monthly_costs(roles, {row["id"]: row["headcount"] for row in rows})
+    # One person's pay follows from the roles and pay schemes alone: worked out once per catalogue revision.
+    pays = cached(("monthly-pays",), lambda: paycost.monthly_pays(Role.objects.all()))
+    costs = {row["id"]: paycost.role_cost(row["headcount"], pays.get(row["id"])) for row in rows}
     parent_of = {row["id"]: row["parentId"] for row in rows}
     department_of = {row["id"]: row["department"] for row in rows}
     found = paycost.totals({row["id"]: costs.get(row["id"]) for row in rows}, parent_of, department_of)

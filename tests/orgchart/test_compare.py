@@ -251,7 +251,8 @@ def test_pay_readers_see_subtree_and_department_costs(priced, client):
     html = page.content.decode()
     assert "各部门月度人力成本" in html and "¥16,500.00" in html and "口径" in html
     # a role nobody priced is counted and listed, never taken as 0
-    Role.objects.filter(pk=specialist.pk).update(pay_min=None, pay_max=None)
+    specialist.pay_min = specialist.pay_max = None
+    specialist.save()
     page = client.get("/orgchart/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     cost = page_data(page)["cost"]
     assert cost[str(supervisor.pk)] == {"amount": "11,500.00", "unknown": 1, "roles": 2}
