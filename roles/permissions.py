@@ -31,6 +31,11 @@ def can_see_pay(user):
     return user.is_authenticated and user.has_perm("roles.view_payscheme")
 
 
+def can_change_bands(user):
+    """HR who may see pay and add and change pay grades: imports the band table (its admin asks the same)."""
+    return can_see_pay(user) and user.has_perms(("roles.add_paygrade", "roles.change_paygrade"))
+
+
 def catalogue_is_public_q():
     """The shop publishes its catalogue to visitors, as a condition inside the roles query (no extra query)."""
     public = ShopProfile.objects.filter(public_catalogue=True)

@@ -198,6 +198,33 @@ def roster_upload():
     return SimpleUploadedFile("花名册.xlsx", data)
 
 
+BANDS_IMPORT = (LOGIN, LOGIN, DENIED, OK, OK, OK)  # HR: may see pay and add and change pay grades
+
+
+def band_upload(ids):
+    """The band table as exported, 九等's maximum raised to 31000."""
+    from roles import bands_excel
+    from tests.roles.test_bands_excel import edited
+
+    data = edited(bands_excel.band_workbook(author="matrix"), {(9, "带宽最大值"): 31000})
+    return SimpleUploadedFile("bands.xlsx", data)
+
+
+def band_import_body(ids):
+    from django.core import signing
+
+    from roles import bands_import_views
+    from roles.importer import bands as band_parser
+
+    sheet = band_parser.parse_xlsx(band_upload(ids).read())
+    payload = {"sheet": sheet.as_data(), "file": "bands.xlsx"}
+    return {"step": "import", "sheet": signing.dumps(payload, salt=bands_import_views.SIGNING_SALT, compress=True)}
+
+
+def nine_band_max(ids):
+    return PayGrade.objects.get(number=9).band_max
+
+
 # ----------------------------------------------------------------------------- the table
 
 ROWS = [
@@ -740,6 +767,28 @@ ROWS = [
         effect=lambda ids: Employee.objects.filter(employee_number="R0001").exists(),
     ),
     Row("orgchart:roster-template", "/orgchart/roster/template.xlsx", ROSTER_IMPORT, returns=XLSX),
+    # --- the band table (职等) in Excel: pay readers export it; HR imports it (admin-styled, staff login)
+    Row("roles:bands-xlsx", "/roles/bands.xlsx", INTERNAL_PAGE, returns=XLSX),
+    Row("roles:bands-import", "/roles/bands/import/", BANDS_IMPORT),
+    Row(
+        "roles:bands-import",
+        "/roles/bands/import/",
+        BANDS_IMPORT,
+        method="post",
+        label="preview a file",
+        body=lambda ids: {"step": "preview", "file": band_upload(ids)},
+        effect=nine_band_max,
+        changed_for=(),  # a preview saves nothing
+    ),
+    Row(
+        "roles:bands-import",
+        "/roles/bands/import/",
+        BANDS_IMPORT,
+        method="post",
+        label="import the previewed file",
+        body=band_import_body,
+        effect=nine_band_max,
+    ),
     # --- the admin site
     Row("admin:index", "/admin/", STAFF_PAGE),
     Row("admin:login", "/admin/login/", (OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),

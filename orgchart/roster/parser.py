@@ -13,7 +13,6 @@ a file-wide problem (no header row, a required column missing or given twice) re
 import datetime
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
@@ -230,14 +229,8 @@ def read_date(value):
 
 def mark_duplicate_numbers(rows):
     """Every row whose 工号 another row of the file has too is wrong: which of them is right cannot be told."""
-    lines = defaultdict(list)
-    for row in rows:
-        if row.employee_number:
-            lines[row.employee_number].append(row.line)
-    for row in rows:
-        found = lines.get(row.employee_number, [])
-        if len(found) > 1:
-            row.problems.append(
-                _("Employee number %(number)s is on more than one row of the file (rows %(lines)s).")
-                % {"number": row.employee_number, "lines": "、".join(map(str, found))}
-            )
+    for row, lines in sheets.repeated(rows, lambda row: row.employee_number):
+        row.problems.append(
+            _("Employee number %(number)s is on more than one row of the file (rows %(lines)s).")
+            % {"number": row.employee_number, "lines": "、".join(map(str, lines))}
+        )

@@ -15,6 +15,7 @@ import datetime
 import re
 import unicodedata
 import zipfile
+from collections import defaultdict
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
@@ -140,3 +141,13 @@ def cell_text(value):
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         value = value.date()
     return str(value).strip()
+
+
+def repeated(rows, key):
+    """[(row, the lines of every row with its key)] for the rows (with a .line) whose key(row) another row has
+    too; rows whose key is None or "" are not compared."""
+    lines = defaultdict(list)
+    for row in rows:
+        if key(row) not in (None, ""):
+            lines[key(row)].append(row.line)
+    return [(row, lines[key(row)]) for row in rows if len(lines.get(key(row), ())) > 1]
