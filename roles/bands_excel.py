@@ -9,7 +9,8 @@ Import (roles.importer.bands reads the file; this module compares and saves):
   fields that differ, an equal one changes nothing (so an exported file imported unchanged saves
   nothing at all);
 - a pay grade the file leaves out is kept as it is, never deleted: deleting one is the admin's (it
-  refuses one in use). The preview lists them;
+  refuses one in use). The preview lists them. A file without the description column keeps the saved
+  descriptions;
 - nothing is saved from a file with any error: a row's problems are shown with its row and column;
 - a role's 职等 cannot leave its 职级's range through the import: rows are matched by number and a
   number never changes, so every role keeps the number its grade's range was checked against.
@@ -37,6 +38,12 @@ STATUS_LABELS = {
     ERROR: gettext_lazy("error"),
 }
 COMPARED = ("name", "band_min", "band_mid", "band_max", "description")
+
+
+def compared(sheet):
+    """The fields the sheet sets: all, but a file without a description column keeps the saved descriptions
+    (a missing midpoint column is the mean, as an empty cell is)."""
+    return tuple(name for name in COMPARED if name != "description" or name in sheet.columns)
 
 
 # ----------------------------------------------------------------------------- export
@@ -129,7 +136,7 @@ def compare(sheet, current):
             continue
         changes = [
             (parser.label(name), shown(name, before[name]), shown(name, getattr(row, name)))
-            for name in COMPARED
+            for name in compared(sheet)
             if before[name] != getattr(row, name)
         ]
         outcomes.append(Outcome(row, CHANGED if changes else UNCHANGED, changes))
@@ -268,7 +275,7 @@ def import_bands(sheet):
     by_number = {grade.number: grade for grade in grades}
     new, changed = [], []
     for outcome in result.outcomes:
-        values = {name: getattr(outcome.row, name) for name in COMPARED}
+        values = {name: getattr(outcome.row, name) for name in compared(sheet)}
         if outcome.status == NEW:
             new.append(PayGrade(number=outcome.row.number, **values))
         elif outcome.status == CHANGED:
@@ -279,7 +286,7 @@ def import_bands(sheet):
     if new:
         PayGrade.objects.bulk_create(new)
     if changed:
-        PayGrade.objects.bulk_update(changed, COMPARED)
+        PayGrade.objects.bulk_update(changed, compared(sheet))
     if new or changed:
         CatalogueRevision.bump()  # bulk writes send no signals; pages that show bands read them anew
     return result

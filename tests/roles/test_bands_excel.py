@@ -331,6 +331,16 @@ def test_it_saves_the_new_and_changed_grades_and_keeps_the_left_out_ones(seeded)
     assert again.counts["unchanged"] == 10 and not again.changes_anything
 
 
+def test_a_file_without_descriptions_keeps_them(seeded):
+    before = values()
+    sheet = parsed([6, "六等", 3500, 6250, 9500], header=HEADER[:5])
+    with translation.override("en"):
+        result = bands_excel.import_bands(sheet)
+    assert [o.changes for o in result.outcomes] == [[("Band maximum", "9000", "9500")]]
+    assert values()[6] == (*before[6][:3], D("9500"), before[6][4])
+    assert values()[6][4].startswith("示例带宽")
+
+
 def test_nothing_is_saved_from_a_file_with_an_error(seeded):
     before = values()
     data = edited(exported(), {(6, "带宽最大值"): 9500, (5, "带宽中点值"): 100})
