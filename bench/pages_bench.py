@@ -1,7 +1,8 @@
-"""Server time and SQL queries of the catalogue pages at 200, 2,000 and 5,000 roles, and the chart
-with people's names at 2,000 roles and 20,000 employees.
+"""Server time and SQL queries of the catalogue pages at 200, 2,000 and 5,000 roles, the chart
+with people's names at 2,000 roles and 20,000 employees, and the job-architecture matrix at 2,000
+roles, 30 pay grades and 12 job families.
 
-Run with `make bench` (`python bench/pages_bench.py people` for the people part alone). Each size
+Run with `make bench` (`python bench/pages_bench.py people` or `… architecture` for one part alone). Each size
 gets a scratch SQLite database (or the PostgreSQL database named by BENCH_DATABASE_URL, which it
 empties). Prints one table per size.
 """
@@ -16,6 +17,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,7 +40,7 @@ from django.utils import timezone  # noqa: E402
 
 from orgchart.models import Employee  # noqa: E402
 from roles.apps import MANAGER_GROUP  # noqa: E402
-from roles.models import Department, Duty, Grade, Role  # noqa: E402
+from roles.models import Department, Duty, Grade, JobFamily, PayGrade, Role  # noqa: E402
 from roles.seed import load_seed  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "200,2000,5000").split(",")]
@@ -221,12 +223,66 @@ def people_on_the_chart(rng, roles=2000, people=20000):
         print(f"{url} {label}: {before} queries, {after} after 20 more roles and 1,000 more people ({verdict})")
 
 
+def job_architecture(rng, roles=2000, pay_grades=30, families=12):
+    """Issue 14, item 3: the job-architecture matrix at `roles` roles, `pay_grades` 职等 and `families`
+    序列, every role placed at random and one career path for every other role; for a visitor (no
+    bands) and a manager (bands), plain and with the paths drawn, and its Excel file; then the
+    queries again after 20 more placed roles, which must not change them."""
+    build_catalogue(roles, rng)
+    for number in range(PayGrade.objects.count() + 1, pay_grades + 1):
+        low = Decimal(1500 + 400 * number)
+        PayGrade.objects.create(number=number, name=f"{number}等", band_min=low, band_max=low * Decimal("1.5"))
+    for n in range(JobFamily.objects.count(), families):
+        JobFamily.objects.create(code=f"bench-family-{n}", name=f"序列{n}", order=100 + n)
+    grade_ids, family_ids = (
+        list(PayGrade.objects.values_list("pk", flat=True)),
+        list(JobFamily.objects.values_list("pk", flat=True)),
+    )
+    placed = [Role(pk=pk, pay_grade_id=rng.choice(grade_ids), job_family_id=rng.choice(family_ids))
+              for pk in Role.objects.values_list("pk", flat=True)]  # fmt: skip
+    Role.objects.bulk_update(placed, ["pay_grade", "job_family"], batch_size=500)
+    Role.leads_to.through.objects.all().delete()
+    ids = [role.pk for role in placed]
+    Role.leads_to.through.objects.bulk_create(
+        {(a, b): Role.leads_to.through(from_role_id=a, to_role_id=b) for a, b in (rng.sample(ids, 2) for _ in range(roles // 2))}.values()
+    )  # fmt: skip
+    User.objects.filter(username="bench-manager").delete()
+    manager = User.objects.create_user("bench-manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name=MANAGER_GROUP))
+    readers = {"visitor": Client(HTTP_HOST="127.0.0.1"), "manager (bands)": Client(HTTP_HOST="127.0.0.1")}
+    readers["manager (bands)"].force_login(manager)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    with open("/proc/loadavg") as load:
+        print(
+            f"\njob architecture: {Role.objects.count()} roles, {PayGrade.objects.count()} pay grades, "
+            f"{JobFamily.objects.count()} job families; load {load.read().split()[0]}"
+        )
+    print(f"{'page':32} {'reader':18} {'p50 ms':>8} {'queries':>8} {'KiB':>6}")
+    queries = {}
+    for url in ("/roles/architecture/", "/roles/architecture/?paths=1", "/roles/architecture.xlsx"):
+        for label, client in readers.items():
+            ms, count, size = measure(client, url)
+            queries[url, label] = count
+            print(f"{url:32} {label:18} {ms:8.1f} {count:8} {size:6}")
+    parent = Role.objects.filter(level=3).first()
+    for i in range(20):
+        Role.objects.create(title=f"新增岗位{i}", slug=f"architecture-bench-{i}", parent=parent, department=parent.department,
+                            grade=parent.grade, status=Role.Status.PUBLISHED, pay_grade_id=rng.choice(grade_ids),
+                            job_family_id=rng.choice(family_ids))  # fmt: skip
+    for (url, label), before in queries.items():
+        after = measure(readers[label], url)[1]
+        verdict = "constant" if after == before else "GROWS"
+        print(f"{url} {label}: {before} queries, {after} after 20 more roles ({verdict})")
+
+
 def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(2026)
-    if sys.argv[1:] == ["people"]:
+    if sys.argv[1:] in (["people"], ["architecture"]):
         print(f"database: {connection.vendor}; median of {REPEAT} requests, server side (Django test client)")
-        people_on_the_chart(rng)
+        (people_on_the_chart if sys.argv[1] == "people" else job_architecture)(rng)
         return
     print(f"database: {connection.vendor}; median of {REPEAT} requests, server side (Django test client)")
     for size in SIZES:
@@ -252,6 +308,7 @@ def main():
             f"chart first draw in Chromium: {after_data:.0f} ms after the data is parsed, {after_response:.0f} ms after the page arrived"
         )
     people_on_the_chart(rng)
+    job_architecture(rng)
 
 
 if __name__ == "__main__":

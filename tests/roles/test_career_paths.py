@@ -185,3 +185,16 @@ def test_the_api_gives_only_the_paths_the_reader_may_read(seeded):
     assert api.get(f"/api/v1/roles/{specialist.pk}/").json()["leads_to"] == [supervisor.pk]
     api.force_authenticate(make_manager())
     assert sorted(api.get(f"/api/v1/roles/{specialist.pk}/").json()["leads_to"]) == sorted([supervisor.pk, draft.pk])
+
+
+def test_career_paths_are_not_part_of_a_version(seeded):
+    """A path is architecture between roles, always today's: writing one makes no version and leaves a
+    published job description published."""
+    api = APIClient()
+    api.force_authenticate(make_hr_user())
+    manager = role("store-manager")
+    versions = manager.versions.count()
+    saved = api.patch(f"/api/v1/roles/{manager.pk}/", {"leads_to": [role("operations-director").pk]}, format="json")
+    assert saved.status_code == 200 and saved.json()["status"] == "published"
+    assert manager.versions.count() == versions
+    assert "leads_to" not in manager.versions.first().snapshot
