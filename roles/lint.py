@@ -569,7 +569,7 @@ def structure_findings(facts, context):
                 text=own,
                 suggestion=_("Check both reference pay ranges."),
             )
-    found.extend(_pay_band_findings(facts, context))
+    found.extend(pay_band_findings(facts, context.superior))
     return found
 
 
@@ -580,8 +580,8 @@ def _money(amount):
     return rules.plain_number(Decimal(amount))
 
 
-def _pay_band_findings(facts, context):
-    """pay-below-band, pay-above-band and grade-inversion of one role."""
+def pay_band_findings(facts, superior=None):
+    """pay-below-band, pay-above-band and grade-inversion of one role (the RoleFacts of its superior, if any)."""
     found = []
     band, pay = facts.band, facts.target_pay
     if band is not None and pay is not None and not band.minimum <= pay <= band.maximum:
@@ -619,7 +619,6 @@ def _pay_band_findings(facts, context):
                 suggestion=suggestion,
             )
         )
-    superior = context.superior
     if (
         superior is not None
         and facts.pay_grade is not None

@@ -26,6 +26,7 @@ callers ask before they show a figure.
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from . import bands, paycalc
 from .models import PayScheme, Role
@@ -74,12 +75,15 @@ def _share(rules, score):
     return paycalc.compute_pay(rules, paycalc.ZERO, paycalc.ZERO, paycalc.MonthFacts(score)).performance_rate
 
 
+# The scores depend on the rules alone (PayRules is frozen, so hashable): worked out once per scheme, not per role.
+@lru_cache(maxsize=256)
 def lowest_tier_score(rules):
     """The lowest score of the tier that pays the smallest share above 0; the reference score when no tier pays."""
     paid = [(share, score) for score in _scores_to_try(rules) if (share := _share(rules, score)) > 0]
     return min(paid)[1] if paid else reference_score(rules)
 
 
+@lru_cache(maxsize=256)
 def floor_score(rules):
     """The lowest score that earns the smallest share (0 wherever a score earns nothing)."""
     return min((_share(rules, score), score) for score in _scores_to_try(rules))[1]
@@ -90,6 +94,8 @@ def floor_facts(rules):
     return paycalc.MonthFacts(performance_score=floor_score(rules), late_count=rules.attendance_incident_limit)
 
 
+# Pure and hashable in its arguments: a page that draws 2,000 roles again reads them from here.
+@lru_cache(maxsize=8192)
 def reference_pays(rules, base_salary, performance_bonus_amount=None):
     """One person's pay in the target, lowest paid tier and floor months under these rules (ReferencePays)."""
     bonus = performance_bonus_amount if performance_bonus_amount is not None else paycalc.ZERO

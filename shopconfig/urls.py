@@ -9,6 +9,7 @@ from orgchart import api as staffing_api
 from orgchart import handbook, headcount_report_api
 from orgchart.chartfile.views import chart_file
 from roles.api import urls as catalogue_api
+from roles.bands_views import pay_bands_page
 from roles.exports import excel
 from roles.importer import views as role_import
 from shopconfig import site_files
@@ -38,6 +39,8 @@ urlpatterns = [
     path("handbook/<str:task_id>/download/", handbook.handbook_download, name="handbook-download"),
     path("orgchart.<str:fmt>", chart_file, name="chart-file"),
     path("", RedirectView.as_view(pattern_name="roles:list", permanent=False)),
+    # Before the catalogue's "<slug>/": this address is not a role.
+    path("roles/bands/", pay_bands_page, name="pay-bands"),
     path("roles/", include("roles.urls")),
     path("orgchart/", include("orgchart.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

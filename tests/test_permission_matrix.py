@@ -296,6 +296,8 @@ ROWS = [
         label="compared with a day",
         returns=JSON,
     ),
+    # Pay against band: pay readers only (404 for everyone else, as the other internal pages).
+    Row("pay-bands", "/roles/bands/", INTERNAL_PAGE),
     # The job-architecture matrix: like the catalogue (visitors only when it is public); bands only for pay
     # readers (test_the_architecture_matrix_shows_bands_to_pay_readers_only below).
     Row("roles:architecture", "/roles/architecture/", EVERYONE_OK),
