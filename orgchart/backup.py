@@ -6,8 +6,8 @@ import all three; its two management commands are thin wrappers around this modu
 
 What a file holds: the shop profile and pay-policy defaults, departments, grades, shifts, pay
 schemes with their tiers, roles with their stored tree columns (parent, tree_id, lft, rght, level:
-sibling order included), their shifts and dotted-line superiors (the two many-to-many tables, as
-records of their own), requirements, duties, skills, KPIs, job-description versions and each
+sibling order included), their shifts, dotted-line superiors and career paths (the three many-to-many tables,
+as records of their own), requirements, duties, skills, KPIs, job-description versions and each
 role's live version, employees, and headcount plans with their lines and the placements saved over
 them; with `history`, also django-simple-history's records of roles
 and pay schemes. Not in it: users, groups, passwords, sessions, API tokens, handbook exports and
@@ -97,6 +97,7 @@ CATALOGUE_MODELS = (
     Role,
     Role.shifts.through,
     Role.dotted_line_superiors.through,
+    Role.leads_to.through,
     Requirement,
     Duty,
     Skill,

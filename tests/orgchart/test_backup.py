@@ -113,6 +113,10 @@ def test_a_backup_loaded_into_a_fresh_database_exports_the_same_bytes(full_catal
     assert list(Role.objects.get(slug="promotion-specialist").dotted_line_superiors.values_list("slug", flat=True)) == [
         "operations-director"
     ]
+    assert list(Role.objects.get(slug="promotion-specialist").leads_to.values_list("slug", flat=True)) == [
+        "promotion-supervisor"
+    ]
+    assert Role.objects.get(slug="promotion-specialist").pay_grade.band_min is not None
     text = before.decode("utf-8")
     assert '"杭州某某电子商务有限公司"' in text  # readable Chinese, not \u escapes
     assert text.endswith("}\n")
