@@ -18,7 +18,7 @@ Import (roles.importer.bands reads the file; this module compares and saves):
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -284,7 +284,15 @@ def import_bands(sheet):
                 setattr(grade, name, value)
             changed.append(grade)
     if new:
-        PayGrade.objects.bulk_create(new)
+        try:
+            with transaction.atomic():
+                PayGrade.objects.bulk_create(new)
+        except IntegrityError:
+            # The lock holds the rows read, not the numbers that were free: another import or an admin
+            # may have added one of them since.
+            raise ImportRefused(
+                _("A pay grade of this file was added by someone else meanwhile: nothing was saved. Upload it again.")
+            ) from None
     if changed:
         PayGrade.objects.bulk_update(changed, compared(sheet))
     if new or changed:

@@ -359,6 +359,22 @@ def test_nothing_is_saved_from_a_file_with_an_error(seeded):
     assert values() == before
 
 
+def test_a_number_added_by_someone_else_meanwhile_refuses_the_whole_file(seeded, monkeypatch):
+    """Between the import's lock and its insert, another writer adds 十等 (the lock holds rows, not free numbers)."""
+    before = values()
+    sheet = parsed([6, "六等", 3500, None, 9500], [10, "十等", 25000, None, 40000])
+    real_bulk_create = PayGrade.objects.bulk_create
+
+    def meanwhile(grades, *args, **kwargs):
+        PayGrade.objects.create(number=10, name="别人的十等", band_min=1, band_max=2)
+        return real_bulk_create(grades, *args, **kwargs)
+
+    monkeypatch.setattr(PayGrade.objects, "bulk_create", meanwhile)
+    with translation.override("en"), pytest.raises(bands_excel.ImportRefused, match="added by someone else"):
+        bands_excel.import_bands(sheet)
+    assert values() == before  # 六等's change is not saved either
+
+
 def test_the_command_previews_then_imports(seeded, tmp_path):
     path = tmp_path / "bands.xlsx"
     path.write_bytes(edited(exported(), {(6, "带宽最大值"): 9500}))
