@@ -239,3 +239,11 @@ def reference_pays_of(roles):
     )
     rules = _rules_of({row[1] for row in rows})
     return {pk: reference_pays(rules[scheme_id], base, bonus) for pk, scheme_id, base, bonus in rows}
+
+
+def compa_ratios_of(roles):
+    """Role id -> compa-ratio (target ÷ its pay grade's midpoint) of the roles with a pay scheme, a base salary
+    and a pay grade, in at most four queries; roles without one of them are left out."""
+    pays = reference_pays_of(roles)
+    midpoints = Role.objects.filter(pk__in=list(pays), pay_grade__isnull=False).values_list("pk", "pay_grade__band_mid")
+    return {pk: compa_ratio(pays[pk].target, midpoint) for pk, midpoint in midpoints}

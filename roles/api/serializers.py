@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import bands, rules, timeline
+from .. import bands, paycost, rules, timeline
 from ..models import (
     KPI,
     PAY_FIELDS,
@@ -443,7 +443,7 @@ class EffectiveDate(serializers.DateField):
 class RoleSerializer(RejectUnknownFields, HidingSerializer):
     """A role as the list shows it; also what HR writes (flat fields; the superior by id)."""
 
-    pay_fields = PAY_FIELDS
+    pay_fields = (*PAY_FIELDS, "compa_ratio")
     internal_fields = ("source",)
 
     url = serializers.HyperlinkedIdentityField(view_name="api:role-detail")
@@ -473,6 +473,16 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     grade_name = serializers.CharField(source="grade.name", read_only=True)
     effective_date = EffectiveDate()
+    compa_ratio = serializers.SerializerMethodField(
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "The target month's pay (full attendance, the full-bonus score) ÷ the pay grade's band midpoint, "
+                "4 decimals; null without a pay scheme, a base salary or a pay grade."
+            ),
+            PAY_NOTE,
+        )
+    )
 
     class Meta:
         model = Role
@@ -495,6 +505,7 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
             "headcount",
             "work_location",
             *PAY_FIELDS,
+            "compa_ratio",
             "source",
             "prepared_on",
             "updated_at",
@@ -503,6 +514,19 @@ class RoleSerializer(RejectUnknownFields, HidingSerializer):
         # Status changes go through review and approval (roles.workflow, buttons in the admin).
         read_only_fields = ["level", "status", "updated_at"]
         extra_kwargs = {name: {"help_text": PAY_NOTE} for name in PAY_FIELDS} | {"source": {"help_text": INTERNAL_NOTE}}
+
+    def get_compa_ratio(self, role) -> str | None:
+        """From paycost.compa_ratios_of for every role of the answer at once (four queries however many)."""
+        if "compa_ratio" in self.hidden_fields():
+            return None  # dropped from the answer: not worked out
+        known = self.context.setdefault("_compa_ratios", {})  # role id -> ratio or None, once worked out
+        if role.pk not in known:
+            instance = self.root.instance
+            many = isinstance(instance, list | tuple) or hasattr(instance, "model")
+            ids = {r.pk for r in instance} if many and role in instance else {role.pk}
+            ratios = paycost.compa_ratios_of(ids)
+            known.update({pk: ratios.get(pk) for pk in ids})
+        return bands.ratio_text(known[role.pk])
 
     def to_representation(self, role):
         """The superior a reader sees is the nearest visible one (roles.reading), when the role was loaded there."""

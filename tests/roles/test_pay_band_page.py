@@ -111,3 +111,34 @@ def test_the_page_takes_the_same_number_of_queries_however_many_roles(seeded, cl
     assert_constant_queries(page_view(client, URL), lambda: more_paid_roles(12), at_most=10)
     html = page(client)
     assert html.count("data-role=") == 16 and 'data-rule="pay-above-band"' in html
+
+
+# --- compa_ratio in the API ------------------------------------------------------------------
+
+
+def api_roles(client):
+    response = client.get("/api/v1/roles/?page_size=100")
+    assert response.status_code == 200
+    body = response.json()
+    return {row["slug"]: row for row in (body["results"] if isinstance(body, dict) else body)}
+
+
+def test_pay_readers_get_each_roles_compa_ratio(seeded, client):
+    client.force_login(make_manager())
+    rows = api_roles(client)
+    assert rows["promotion-specialist"]["compa_ratio"] == "1.0250"
+    assert rows["store-cs"]["compa_ratio"] == "1.1500"
+    assert rows["cs-supervisor"]["compa_ratio"] is None  # no pay scheme
+    detail = client.get(f"/api/v1/roles/{Role.objects.get(slug='designer').pk}/").json()
+    assert detail["compa_ratio"] == "1.1625"
+
+
+def test_readers_who_may_not_see_pay_get_no_compa_ratio(seeded, client):
+    assert all("compa_ratio" not in row for row in api_roles(client).values())
+    client.force_login(make_user("staff-member"))
+    assert all("compa_ratio" not in row for row in api_roles(client).values())
+
+
+def test_the_api_list_with_compa_ratios_takes_the_same_number_of_queries(seeded, client):
+    client.force_login(make_manager())
+    assert_constant_queries(page_view(client, "/api/v1/roles/"), lambda: more_paid_roles(12))
