@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from roles.importer import sheets
-from roles.importer.errors import UnreadableFile
 
 NAME_MAX = 50  # Employee.name
 NUMBER_MAX = 30  # Employee.employee_number
@@ -142,15 +141,7 @@ def read_path(path):
 
 def parse_xlsx(data):
     """The roster in the bytes of an .xlsx file (UnreadableFile when there is none)."""
-    with sheets.open_workbook(data) as workbook:
-        for sheet in workbook.worksheets:
-            found = sheets.find_header(sheet, FIELD_BY_KEY)
-            if found is not None:
-                return _roster(sheet.title, *found)
-    raise UnreadableFile(
-        _("No header row found: one of the first rows must name the columns %(columns)s.")
-        % {"columns": "、".join(BY_FIELD[name].header for name in REQUIRED)}
-    )
+    return sheets.read_table(data, FIELD_BY_KEY, _roster, [BY_FIELD[name].header for name in REQUIRED])
 
 
 def _roster(title, header, positions, lines):

@@ -26,7 +26,6 @@ from .. import bands
 from ..exports.excel import FORMULA_GUARD, FORMULA_TRIGGERS
 from ..models import PayGrade
 from . import sheets
-from .errors import UnreadableFile
 
 FIELDS = ("number", "name", "band_min", "band_mid", "band_max", "description")
 REQUIRED = ("number", "name", "band_min", "band_max")
@@ -152,15 +151,7 @@ def read_path(path):
 
 def parse_xlsx(data):
     """The band table in the bytes of an .xlsx file (UnreadableFile when there is none)."""
-    with sheets.open_workbook(data) as workbook:
-        for sheet in workbook.worksheets:
-            found = sheets.find_header(sheet, FIELD_BY_KEY)
-            if found is not None and set(found[1]) & set(FIELDS):
-                return _table(sheet.title, *found)
-    raise UnreadableFile(
-        _("No header row found: one of the first rows must name the columns %(columns)s.")
-        % {"columns": "、".join(label(name) for name in REQUIRED)}
-    )
+    return sheets.read_table(data, FIELD_BY_KEY, _table, [label(name) for name in REQUIRED])
 
 
 def _table(title, header, positions, lines):

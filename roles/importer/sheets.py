@@ -87,6 +87,20 @@ def open_workbook(data):
         workbook.close()
 
 
+def read_table(data, field_by_key, build, required_headers):
+    """build(sheet title, header values, positions, rows after the header) of the first sheet of an .xlsx
+    file's bytes that has a header row (find_header); UnreadableFile naming `required_headers` when none has."""
+    with open_workbook(data) as workbook:
+        for sheet in workbook.worksheets:
+            found = find_header(sheet, field_by_key)
+            if found is not None:
+                return build(sheet.title, *found)
+    raise UnreadableFile(
+        _("No header row found: one of the first rows must name the columns %(columns)s.")
+        % {"columns": "、".join(map(str, required_headers))}
+    )
+
+
 def header_key(text):
     """A header as compared: full-width forms folded, case, spaces, underscores, a required-field star and a
     bracketed hint ("入职日期(YYYY-MM-DD)", "带宽（只读）") ignored."""
