@@ -407,3 +407,17 @@ def test_a_version_records_family_and_pay_grade_and_a_restore_brings_them_back(s
 def test_an_unplaced_role_reads_like_a_version_from_before_pay_grades(seeded):
     loose = make_role("临时岗位")
     assert "pay_grade" not in loose.snapshot() and "job_family" not in loose.snapshot()
+
+
+def test_writing_a_job_family_or_pay_grade_changes_the_catalogue_revision(db):
+    """Pages keep what they read of the catalogue per revision (shopconfig.revision_cache)."""
+    from shopconfig.models import CatalogueRevision
+
+    before = CatalogueRevision.current()
+    family = JobFamily.objects.create(code="ops", name="运营")
+    after_family = CatalogueRevision.current()
+    grade = PayGrade.objects.create(number=1, name="一等", band_min=Decimal(3000), band_max=Decimal(5000))
+    after_grade = CatalogueRevision.current()
+    grade.delete()
+    family.delete()
+    assert len({before, after_family, after_grade, CatalogueRevision.current()}) == 4
