@@ -113,6 +113,7 @@ bench: install-test
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/roster_bench.py
 	$(BIN)/python bench/headcount_bench.py
+	$(BIN)/python bench/pay_bands_bench.py
 	$(BIN)/python bench/api_bench.py
 	$(BIN)/python bench/lighthouse_bench.py
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
@@ -121,7 +122,8 @@ bench: install-test
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pages_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/timeline_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/roster_bench.py && \
-		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/headcount_bench.py; \
+		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/headcount_bench.py && \
+		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pay_bands_bench.py; \
 	else echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL figures skipped."; fi
 
 ## Lighthouse (npm package, pinned in package-lock.json) on Debian's Chromium: mobile scores of the catalogue, a job
