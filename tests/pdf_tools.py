@@ -92,3 +92,27 @@ def outline(content):
     if top is not None:
         walk(top, 0)
     return found
+
+
+def page_pixels(content, dpi=80):
+    """Each page drawn by pdftoppm as raw RGB pixels (PPM bytes), for comparing how two PDFs look."""
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "doc.pdf"
+        pdf.write_bytes(content)
+        subprocess.run([_tool("pdftoppm"), "-r", str(dpi), str(pdf), str(Path(folder) / "page")], check=True)
+        return [page.read_bytes() for page in sorted(Path(folder).glob("page-*.ppm"))]
+
+
+def embedded_font_tables(content):
+    """The table tags of each embedded OpenType font program, in file order (read with fontTools)."""
+    import io
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    tables = []
+    for match in re.finditer(rb"/Subtype /OpenType[^>]*>>\s*stream\r?\n", content):
+        raw = content[match.end() : content.index(b"endstream", match.end())]
+        font = TTFont(io.BytesIO(zlib.decompress(raw)))
+        tables.append(sorted(tag for tag in font.keys() if tag != "GlyphOrder"))
+    return tables

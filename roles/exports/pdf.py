@@ -21,6 +21,9 @@ from .pdfengine import PDF_CONTENT_TYPE, PdfError, page_styles, render_pdf, safe
 # Selecting more roles than this in the admin is a job for the handbook (a background task).
 ADMIN_MAX_ROLES = 60
 
+# The print stylesheet of templates/roles/jd_pdf.html (and of the handbook, which extends it).
+JD_STYLESHEETS = ("css/jd_pdf.css",)
+
 
 def jd_context(roles, audience, *, shop, title, bookmark_offset=1, as_of=None):
     """Template context shared by one role's PDF, the admin's selection and the handbook; `as_of`:
@@ -41,10 +44,11 @@ def jd_context(roles, audience, *, shop, title, bookmark_offset=1, as_of=None):
     }
 
 
-def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None, as_of=None):
+def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None, as_of=None, optimised=True):
     """One PDF with a job description per role (loaded by roles.reading), each starting on a new page."""
     context = jd_context(roles, audience, shop=shop, title=title, as_of=as_of)
-    return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher).content
+    html = render_to_string("roles/jd_pdf.html", context)
+    return render_pdf(html, stylesheets=JD_STYLESHEETS, url_fetcher=url_fetcher, optimised=optimised).content
 
 
 def pdf_error_response(request, error):
