@@ -22,6 +22,7 @@ import contextvars
 import hashlib
 import inspect
 import logging
+import threading
 from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ DROPPED_TABLES = (
 
 _use_original = contextvars.ContextVar("weasyprint_subset_use_original", default=False)
 _original = None
+_refused = False
+_installing = threading.Lock()  # two first renders in two threads must not both install
 
 
 def source_sha256(function):
@@ -95,20 +98,26 @@ def _subset_once(self, to_unicode, hinting):
 
 def install():
     """Replace Font._harfbuzz_subset (once per process), only in the WeasyPrint it was written for."""
-    global _original
+    global _original, _refused
     import weasyprint
     from weasyprint.pdf.fonts import Font
 
-    if Font._harfbuzz_subset is _subset_once:
-        return
-    if weasyprint.__version__ != WEASYPRINT_VERSION or source_sha256(Font._harfbuzz_subset) != PATCHED_SOURCE_SHA256:
-        # PDFs stay correct with WeasyPrint's own subsetting, only slower; the pin test fails.
-        logger.warning(
-            "WeasyPrint %s is not the 70.0 this patch was written for: not installed", weasyprint.__version__
-        )
-        return
-    _original = Font._harfbuzz_subset
-    Font._harfbuzz_subset = _subset_once
+    with _installing:
+        if Font._harfbuzz_subset is _subset_once or _refused:
+            return
+        if (
+            weasyprint.__version__ != WEASYPRINT_VERSION
+            or source_sha256(Font._harfbuzz_subset) != PATCHED_SOURCE_SHA256
+        ):
+            # PDFs stay correct with WeasyPrint's own subsetting, only slower; the pin test fails.
+            logger.warning(
+                "Font subsetting patch not installed: written for WeasyPrint 70.0 and its Font._harfbuzz_subset, found %s",
+                weasyprint.__version__,
+            )
+            _refused = True
+            return
+        _original = Font._harfbuzz_subset
+        Font._harfbuzz_subset = _subset_once
 
 
 @contextmanager

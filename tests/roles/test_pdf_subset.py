@@ -30,6 +30,23 @@ def test_the_subsetting_patch_is_for_the_installed_weasyprint():
     assert weasyprint_subset.source_sha256(weasyprint_subset._original) == weasyprint_subset.PATCHED_SOURCE_SHA256
 
 
+def test_on_another_weasyprint_the_patch_stays_out_and_says_so(monkeypatch, caplog):
+    """PDFs are still made (WeasyPrint's own subsetting, slower); the log says the patch is not installed."""
+    from weasyprint.pdf.fonts import Font
+
+    weasyprint_subset.install()
+    monkeypatch.setattr(Font, "_harfbuzz_subset", weasyprint_subset._original)
+    monkeypatch.setattr(weasyprint_subset, "_refused", False)
+    monkeypatch.setattr(weasyprint_subset, "PATCHED_SOURCE_SHA256", "0" * 64)
+    with caplog.at_level("WARNING", logger="roles.exports.weasyprint_subset"):
+        weasyprint_subset.install()
+        weasyprint_subset.install()
+    assert Font._harfbuzz_subset is weasyprint_subset._original
+    assert [r.getMessage() for r in caplog.records] == [
+        "Font subsetting patch not installed: written for WeasyPrint 70.0 and its Font._harfbuzz_subset, found 70.0"
+    ]
+
+
 @pytest.fixture
 def jd_html(seeded):
     """Three job descriptions (four pages or more) as HR sees them, pay included."""
