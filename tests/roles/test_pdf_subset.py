@@ -105,13 +105,15 @@ def test_fonts_are_embedded_subsets_one_per_face_without_vertical_metrics(jd_htm
 def test_threads_rendering_at_once_each_get_the_right_pdf(jd_html):
     """gunicorn threads and the export worker may render together: each thread has its own fonts."""
     expected = page_pixels(pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content)
-    results, configs, errors = [], set(), []
+    results, configs, errors = [], [], []
+    start = threading.Barrier(2)
 
     def render():
         try:
+            start.wait(timeout=30)  # both threads render at the same time
             for _ in range(2):
                 results.append(page_pixels(pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content))
-            configs.add(id(pdfengine._resources.font_config))
+            configs.append(pdfengine._resources.font_config)  # kept alive, so no two share an id
         except Exception as error:  # reported below: an exception in a thread would not fail the test
             errors.append(error)
 
@@ -121,5 +123,5 @@ def test_threads_rendering_at_once_each_get_the_right_pdf(jd_html):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(configs) == 2 and id(pdfengine._resources.font_config) not in configs
+    assert len({id(config) for config in [*configs, pdfengine._resources.font_config]}) == 3
     assert len(results) == 4 and all(pixels == expected for pixels in results)
