@@ -27,7 +27,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from roles import permissions
 from roles.exports.pdf import JD_STYLESHEETS, jd_context
-from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, render_pdf, safe_filename
+from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, page_css, render_pdf, safe_filename
 from roles.reading import Audience, RoleReader, requested_day
 from shopconfig.downloads import atomic_write, file_download
 from shopconfig.models import ShopProfile
@@ -96,7 +96,7 @@ def build_handbook(target, *, language, with_pay=False, root_slug="", progress=N
         context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(reader, roles)})
         html = render_to_string("orgchart/handbook_pdf.html", context)
         rendered = render_pdf(
-            html, target, stylesheets=HANDBOOK_STYLESHEETS, url_fetcher=url_fetcher, progress=progress
+            html, target, stylesheets=HANDBOOK_STYLESHEETS, css=[page_css()], url_fetcher=url_fetcher, progress=progress
         )
     return len(printed), rendered.pages
 

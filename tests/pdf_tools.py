@@ -116,3 +116,23 @@ def embedded_font_tables(content):
         font = TTFont(io.BytesIO(zlib.decompress(raw)))
         tables.append(sorted(tag for tag in font.keys() if tag != "GlyphOrder"))
     return tables
+
+
+def render_as_before(html, stylesheets, css):
+    """The PDF engine before issue 17, for tests that the faster engine changes nothing: the page's head
+    as the templates wrote it (the first static stylesheet linked, the `css` texts in <style>, the other
+    stylesheets linked), WeasyPrint's own font configuration and its two-pass font subsetting."""
+    from weasyprint import HTML
+
+    from roles.exports import pdfengine, weasyprint_subset
+
+    first, *others = (f'<link rel="stylesheet" href="/static/{name}">' for name in stylesheets)
+    head = first + "".join(f"<style>{text}</style>" for text in css) + "".join(others)
+    assert html.count("<head>") == 1
+    weasyprint_subset.install()
+    with weasyprint_subset.legacy():
+        return HTML(
+            string=html.replace("<head>", f"<head>{head}"),
+            base_url=pdfengine.PDF_BASE_URL,
+            url_fetcher=pdfengine.SafeURLFetcher(),
+        ).write_pdf()

@@ -16,7 +16,7 @@ from shopconfig.downloads import download
 from shopconfig.models import ShopProfile
 
 from ..reading import Audience, RoleReader
-from .pdfengine import PDF_CONTENT_TYPE, PdfError, page_styles, render_pdf, safe_filename
+from .pdfengine import PDF_CONTENT_TYPE, PdfError, page_css, render_pdf, safe_filename
 
 # Selecting more roles than this in the admin is a job for the handbook (a background task).
 ADMIN_MAX_ROLES = 60
@@ -40,7 +40,6 @@ def jd_context(roles, audience, *, shop, title, bookmark_offset=1, as_of=None):
         "document_title": title,
         "generated_at": timezone.localtime(),
         "html_lang": "zh-CN" if language.startswith("zh") else language,
-        **page_styles(),
     }
 
 
@@ -48,7 +47,9 @@ def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None, as_of=No
     """One PDF with a job description per role (loaded by roles.reading), each starting on a new page."""
     context = jd_context(roles, audience, shop=shop, title=title, as_of=as_of)
     html = render_to_string("roles/jd_pdf.html", context)
-    return render_pdf(html, stylesheets=JD_STYLESHEETS, url_fetcher=url_fetcher, optimised=optimised).content
+    return render_pdf(
+        html, stylesheets=JD_STYLESHEETS, css=[page_css()], url_fetcher=url_fetcher, optimised=optimised
+    ).content
 
 
 def pdf_error_response(request, error):

@@ -196,7 +196,7 @@ class _ThreadResources(threading.local):
     def __init__(self):
         self.font_config = None
         self.counter_style = None
-        self.stylesheets = {}  # (url, file modification time) -> weasyprint.CSS
+        self.stylesheets = {}  # (url, file modification time) or CSS text -> weasyprint.CSS
 
 
 _resources = _ThreadResources()
@@ -209,26 +209,35 @@ def _fresh_resources():
     return FontConfiguration(), CounterStyle()
 
 
-def _stylesheet(name, font_config, counter_style, url_fetcher, cache):
-    """The parsed static stylesheet `name` (e.g. "css/jd_pdf.css"), from `cache` when it has not changed."""
+def _stylesheets(names, texts, font_config, counter_style, url_fetcher, cache):
+    """The static stylesheets `names` (e.g. "css/jd_pdf.css") then the CSS `texts`, parsed, from `cache`
+    when it has them (a file's entry is keyed by its modification time, so an edited file is read again)."""
     from weasyprint import CSS
 
-    url = urljoin(PDF_BASE_URL, staticfiles_storage.url(name))
-    path = static_file_for(url)
-    key = (url, path.stat().st_mtime_ns if path else None)
-    if cache is None or key not in cache:
-        sheet = CSS(url=url, url_fetcher=url_fetcher, font_config=font_config, counter_style=counter_style)
-        if cache is None:
-            return sheet
-        cache[key] = sheet
-    return cache[key]
+    sources = []
+    for name in names:
+        url = urljoin(PDF_BASE_URL, staticfiles_storage.url(name))
+        path = static_file_for(url)
+        sources.append(((url, path.stat().st_mtime_ns if path else None), {"url": url}))
+    sources += [(text, {"string": text, "base_url": PDF_BASE_URL}) for text in texts]
+    sheets = []
+    for key, source in sources:
+        if cache is None or key not in cache:
+            sheet = CSS(**source, url_fetcher=url_fetcher, font_config=font_config, counter_style=counter_style)
+            if cache is None:
+                sheets.append(sheet)
+                continue
+            cache[key] = sheet
+        sheets.append(cache[key])
+    return sheets
 
 
-def render_pdf(html, target=None, *, stylesheets=(), url_fetcher=None, progress=None, optimised=True):
+def render_pdf(html, target=None, *, stylesheets=(), css=(), url_fetcher=None, progress=None, optimised=True):
     """Render an HTML string; the PDF comes back as `content`, or is written to the file object `target`.
 
-    `stylesheets`: static files (e.g. "css/jd_pdf.css") applied after the user agent's and before
-    the document's own <style>; each is parsed once per thread. Raises PdfError with a
+    `stylesheets`: static files (e.g. "css/jd_pdf.css"), then `css`: CSS texts (e.g. page_css()),
+    applied in this order, after the user agent's stylesheet and before the document's own <style>
+    (WeasyPrint's user origin); each is parsed once per thread. Raises PdfError with a
     reader-facing message when the fonts are missing, when a character has no glyph in any
     installed font, or when WeasyPrint fails. `progress(step, page)` is called as the layout
     advances (step "layout" with a page number, then "pdf").
@@ -261,7 +270,7 @@ def render_pdf(html, target=None, *, stylesheets=(), url_fetcher=None, progress=
                 )
             else:
                 (font_config, counter_style), cache = _fresh_resources(), None
-            sheets = [_stylesheet(name, font_config, counter_style, fetcher, cache) for name in stylesheets]
+            sheets = _stylesheets(stylesheets, css, font_config, counter_style, fetcher, cache)
             document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
                 stylesheets=sheets, font_config=font_config, counter_style=counter_style
             )
@@ -304,11 +313,10 @@ def css_content(template, **counters):
     return mark_safe(" ".join(parts) or '""')
 
 
-def page_styles():
-    """The translated, language-dependent parts of the print stylesheet (page footers)."""
-    return {
-        "page_footer": css_content(_("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)"),
-    }
+def page_css():
+    """The translated, language-dependent part of the print stylesheet (page footers), for render_pdf(css=…)."""
+    footer = css_content(_("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)")
+    return f"@page {{ @bottom-center {{ content: {footer}; }} }}"
 
 
 def safe_filename(*parts):

@@ -10,10 +10,11 @@ import pytest
 
 from roles.exports import pdfengine, weasyprint_subset
 from roles.exports.pdf import JD_STYLESHEETS, jd_context
+from roles.exports.pdfengine import page_css
 from roles.reading import Audience, RoleReader
 from shopconfig.models import ShopProfile
 from tests.factories import make_hr_user
-from tests.pdf_tools import embedded_font_tables, page_count, page_pixels, pdf_fonts, pdf_text
+from tests.pdf_tools import embedded_font_tables, page_count, page_pixels, pdf_fonts, pdf_text, render_as_before
 
 ROLES = ["store-manager", "promotion-specialist", "store-cs"]
 
@@ -58,26 +59,20 @@ def jd_html(seeded):
     reader = RoleReader(audience)
     roles = reader.load(reader.job_descriptions().filter(slug__in=ROLES).order_by("tree_id", "lft"))
     assert len(roles) == len(ROLES)
-    with translation.override("zh-hans"):
-        return render_to_string("roles/jd_pdf.html", jd_context(roles, audience, shop=shop, title="岗位说明书"))
+    with translation.override("zh-hans"):  # for the whole test: page_css() is translated too
+        yield render_to_string("roles/jd_pdf.html", jd_context(roles, audience, shop=shop, title="岗位说明书"))
 
 
-def render_as_before(html):
-    """The engine before issue 17: the stylesheet linked from the page, WeasyPrint's defaults throughout."""
-    from weasyprint import HTML
-
-    links = "".join(f'<link rel="stylesheet" href="/static/{name}">' for name in JD_STYLESHEETS)
-    assert html.count("<head>") == 1
-    linked = html.replace("<head>", f"<head>{links}")
-    with weasyprint_subset.legacy():
-        return HTML(string=linked, base_url=pdfengine.PDF_BASE_URL, url_fetcher=pdfengine.SafeURLFetcher()).write_pdf()
+def render(html, footer=None, **options):
+    """The job descriptions' PDF as roles.exports.pdf makes it (`footer`: page_css() of another thread)."""
+    return pdfengine.render_pdf(html, stylesheets=JD_STYLESHEETS, css=[footer or page_css()], **options).content
 
 
 def test_the_pages_look_exactly_as_before_page_for_page(jd_html):
-    before = render_as_before(jd_html)
-    after = pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content
-    again = pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content  # warm: shared fonts and stylesheet
-    slow = pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS, optimised=False).content  # the bench's "old"
+    before = render_as_before(jd_html, JD_STYLESHEETS, [page_css()])
+    after = render(jd_html)
+    again = render(jd_html)  # warm: shared fonts and stylesheet
+    slow = render(jd_html, optimised=False)  # the bench's "old"
     assert page_count(before) >= 4
     expected = page_pixels(before)
     for content in (after, again, slow):
@@ -89,7 +84,7 @@ def test_the_pages_look_exactly_as_before_page_for_page(jd_html):
 
 
 def test_fonts_are_embedded_subsets_one_per_face_without_vertical_metrics(jd_html):
-    content = pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content
+    content = render(jd_html)
     fonts = pdf_fonts(content)
     faces = [font["name"].split("+", 1)[1] for font in fonts]
     assert sorted(faces) == ["Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"]  # one subset per face
@@ -98,26 +93,29 @@ def test_fonts_are_embedded_subsets_one_per_face_without_vertical_metrics(jd_htm
         assert {"CFF ", "cmap", "hmtx"} <= set(tables)
         assert not {"vhea", "vmtx", "VORG"} & set(tables), tables
     # WeasyPrint's own subsetting keeps them: the check above would notice the patch missing.
-    assert all("vmtx" in tables for tables in embedded_font_tables(render_as_before(jd_html)))
+    assert all(
+        "vmtx" in tables for tables in embedded_font_tables(render_as_before(jd_html, JD_STYLESHEETS, [page_css()]))
+    )
     assert "店长" in pdf_text(content) and "推广专员" in pdf_text(content)
 
 
 def test_threads_rendering_at_once_each_get_the_right_pdf(jd_html):
     """gunicorn threads and the export worker may render together: each thread has its own fonts."""
-    expected = page_pixels(pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content)
+    footer = page_css()  # a new thread has Django's default language, not the test's
+    expected = page_pixels(render(jd_html))
     results, configs, errors = [], [], []
     start = threading.Barrier(2)
 
-    def render():
+    def work():
         try:
             start.wait(timeout=30)  # both threads render at the same time
             for _ in range(2):
-                results.append(page_pixels(pdfengine.render_pdf(jd_html, stylesheets=JD_STYLESHEETS).content))
+                results.append(page_pixels(render(jd_html, footer)))
             configs.append(pdfengine._resources.font_config)  # kept alive, so no two share an id
         except Exception as error:  # reported below: an exception in a thread would not fail the test
             errors.append(error)
 
-    threads = [threading.Thread(target=render) for _ in range(2)]
+    threads = [threading.Thread(target=work) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
