@@ -123,3 +123,22 @@ def test_threads_rendering_at_once_each_get_the_right_pdf(jd_html):
     assert errors == []
     assert len({id(config) for config in [*configs, pdfengine._resources.font_config]}) == 3
     assert len(results) == 4 and all(pixels == expected for pixels in results)
+
+
+def test_the_architecture_pdf_looks_exactly_as_before(seeded, client, monkeypatch):
+    """The job-architecture matrix (A3 landscape, its own stylesheet after jd_pdf.css) through the same engine."""
+    from roles import architecture_views
+
+    rendered = []
+
+    def recording(html, *args, **kwargs):
+        rendered.append((html, kwargs["css"]))
+        return pdfengine.render_pdf(html, *args, **kwargs)
+
+    monkeypatch.setattr(architecture_views, "render_pdf", recording)
+    response = client.get("/roles/architecture.pdf")
+    assert response.status_code == 200
+    ((html, css),) = rendered
+    before = render_as_before(html, architecture_views.ARCHITECTURE_STYLESHEETS, css)
+    assert page_pixels(response.content) == page_pixels(before)
+    assert pdf_text(response.content) == pdf_text(before)
