@@ -3,6 +3,8 @@
 Targets (issue 4): one JD PDF ≤ 400 ms warm and ≤ 400 KB; a 100-role handbook ≤ 15 s,
 ≤ 500 MiB peak memory and ≤ 2 MB. The handbooks are rendered by `manage.py export_handbook`
 in a child process, so its peak RSS is the renderer's alone. Uses a scratch SQLite database.
+Issue 17: one JD PDF ≤ 150 ms warm, timed beside the engine's old path (render_pdf(optimised=False))
+in the same run, old and new requests taking turns, so the ratio holds on a loaded machine.
 """
 
 import os
@@ -11,7 +13,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,6 +36,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from roles import services  # noqa: E402
+from roles.exports import pdf  # noqa: E402
+from roles.exports.pdf import render_roles_pdf  # noqa: E402
 from roles.models import KPI, Duty, Requirement, Role, Skill  # noqa: E402
 from roles.seed import load_seed  # noqa: E402
 
@@ -75,16 +82,25 @@ def grow_catalogue(size):
 
 
 def jd_pdf():
+    """{"old": (median seconds, bytes), "new": (...)}: the same request through either engine path."""
     client = Client(HTTP_HOST="localhost")
     url = "/roles/promotion-specialist.pdf"
-    response = client.get(url)  # cold: fonts, templates, stylesheet
-    assert response.status_code == 200, response.status_code
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), len(response.content)
+    paths = {
+        "old": lambda: mock.patch.object(pdf, "render_roles_pdf", partial(render_roles_pdf, optimised=False)),
+        "new": nullcontext,
+    }
+    times, sizes = {name: [] for name in paths}, {}
+    for round_ in range(REPEAT + 1):  # round 0 is the cold one: fonts, templates, stylesheet
+        for name, path in paths.items():
+            with path():
+                started = time.perf_counter()
+                response = client.get(url)
+                seconds = time.perf_counter() - started
+            assert response.status_code == 200, response.status_code
+            if round_:
+                times[name].append(seconds)
+            sizes[name] = len(response.content)
+    return {name: (statistics.median(times[name]), sizes[name]) for name in paths}
 
 
 # Peak RSS is read by a small fresh interpreter that starts the command: a child forked straight
@@ -114,8 +130,13 @@ def main():
     call_command("migrate", verbosity=0)
     load_seed()
     out = Path(tempfile.mkdtemp())
-    seconds, size = jd_pdf()
-    print(f"JD PDF (推广专员, warm, median of {REPEAT}): {seconds * 1000:.0f} ms, {size / 1024:.0f} KiB")
+    jd = jd_pdf()
+    (old, old_size), (new, new_size) = jd["old"], jd["new"]
+    print(
+        f"JD PDF (推广专员, warm, median of {REPEAT}): old {old * 1000:.0f} ms, {old_size / 1024:.0f} KiB;"
+        f" new {new * 1000:.0f} ms, {new_size / 1024:.0f} KiB ({new / old:.2f}×; target ≤ 150 ms)"
+        f" · load average {os.getloadavg()[0]:.1f}"
+    )
     seconds, rss, size = handbook(out / "seed.pdf")
     print(f"Seed handbook: {seconds:.1f} s, peak RSS {rss:.0f} MiB, {size / 1024:.0f} KiB")
     grow_catalogue(HANDBOOK_ROLES)

@@ -26,8 +26,8 @@ from django_tasks import task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from roles import permissions
-from roles.exports.pdf import jd_context
-from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, render_pdf, safe_filename
+from roles.exports.pdf import JD_STYLESHEETS, jd_context
+from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, page_css, render_pdf, safe_filename
 from roles.reading import Audience, RoleReader, requested_day
 from shopconfig.downloads import atomic_write, file_download
 from shopconfig.models import ShopProfile
@@ -43,6 +43,7 @@ STALE_AFTER = timedelta(minutes=10)
 # Progress is written to the database at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
 TOC_MAX_INDENT = 8  # deeper roles are indented no further in the contents
+HANDBOOK_STYLESHEETS = (*JD_STYLESHEETS, "css/handbook_pdf.css")
 
 
 class HandbookError(Exception):
@@ -94,7 +95,9 @@ def build_handbook(target, *, language, with_pay=False, root_slug="", progress=N
         context = jd_context(printed, audience, shop=shop, title=f"{shop.company_name} · {title}", as_of=reader.as_of)
         context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(reader, roles)})
         html = render_to_string("orgchart/handbook_pdf.html", context)
-        rendered = render_pdf(html, target, url_fetcher=url_fetcher, progress=progress)
+        rendered = render_pdf(
+            html, target, stylesheets=HANDBOOK_STYLESHEETS, css=[page_css()], url_fetcher=url_fetcher, progress=progress
+        )
     return len(printed), rendered.pages
 
 

@@ -18,8 +18,8 @@ from shopconfig.downloads import download
 
 from . import architecture
 from .exports.excel import XLSX_TYPE, Column, catalogue_workbook, table
-from .exports.pdf import pdf_error_response
-from .exports.pdfengine import PDF_CONTENT_TYPE, PdfError, page_styles, render_pdf, safe_filename
+from .exports.pdf import JD_STYLESHEETS, pdf_error_response
+from .exports.pdfengine import PDF_CONTENT_TYPE, PdfError, page_css, render_pdf, safe_filename
 from .exports.text import safe_filename as safe_basename
 from .reading import Audience
 
@@ -98,6 +98,10 @@ def architecture_xlsx(request):
     return download(content, f"{safe_basename(title())}.xlsx", XLSX_TYPE)
 
 
+# The print stylesheets of templates/roles/architecture_pdf.html (it extends the job description's).
+ARCHITECTURE_STYLESHEETS = (*JD_STYLESHEETS, "css/architecture_pdf.css")
+
+
 def architecture_pdf(request):
     """/roles/architecture.pdf: the matrix on A3 landscape pages, fonts embedded (the shared PDF engine)."""
     matrix = _matrix(request)
@@ -110,11 +114,10 @@ def architecture_pdf(request):
             "document_title": title(),
             "generated_at": timezone.localtime(),
             "html_lang": "zh-CN" if language.startswith("zh") else language,
-            **page_styles(),
         },
     )
     try:
-        content = render_pdf(html).content
+        content = render_pdf(html, stylesheets=ARCHITECTURE_STYLESHEETS, css=[page_css()]).content
     except PdfError as error:
         return pdf_error_response(request, error)
     response = download(content, safe_filename(request.shop.company_name, title()), PDF_CONTENT_TYPE)

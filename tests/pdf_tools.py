@@ -92,3 +92,47 @@ def outline(content):
     if top is not None:
         walk(top, 0)
     return found
+
+
+def page_pixels(content, dpi=80):
+    """Each page drawn by pdftoppm as raw RGB pixels (PPM bytes), for comparing how two PDFs look."""
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "doc.pdf"
+        pdf.write_bytes(content)
+        subprocess.run([_tool("pdftoppm"), "-r", str(dpi), str(pdf), str(Path(folder) / "page")], check=True)
+        return [page.read_bytes() for page in sorted(Path(folder).glob("page-*.ppm"))]
+
+
+def embedded_font_tables(content):
+    """The table tags of each embedded OpenType font program, in file order (read with fontTools)."""
+    import io
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    tables = []
+    for match in re.finditer(rb"/Subtype /OpenType[^>]*>>\s*stream\r?\n", content):
+        raw = content[match.end() : content.index(b"endstream", match.end())]
+        font = TTFont(io.BytesIO(zlib.decompress(raw)))
+        tables.append(sorted(tag for tag in font.keys() if tag != "GlyphOrder"))
+    return tables
+
+
+def render_as_before(html, stylesheets, css):
+    """The PDF engine before issue 17, for tests that the faster engine changes nothing: the page's head
+    as the templates wrote it (the first static stylesheet linked, the `css` texts in <style>, the other
+    stylesheets linked), WeasyPrint's own font configuration and its two-pass font subsetting."""
+    from weasyprint import HTML
+
+    from roles.exports import pdfengine, weasyprint_subset
+
+    first, *others = (f'<link rel="stylesheet" href="/static/{name}">' for name in stylesheets)
+    head = first + "".join(f"<style>{text}</style>" for text in css) + "".join(others)
+    assert html.count("<head>") == 1
+    weasyprint_subset.install()
+    with weasyprint_subset.legacy():
+        return HTML(
+            string=html.replace("<head>", f"<head>{head}"),
+            base_url=pdfengine.PDF_BASE_URL,
+            url_fetcher=pdfengine.SafeURLFetcher(),
+        ).write_pdf()

@@ -16,10 +16,13 @@ from shopconfig.downloads import download
 from shopconfig.models import ShopProfile
 
 from ..reading import Audience, RoleReader
-from .pdfengine import PDF_CONTENT_TYPE, PdfError, page_styles, render_pdf, safe_filename
+from .pdfengine import PDF_CONTENT_TYPE, PdfError, page_css, render_pdf, safe_filename
 
 # Selecting more roles than this in the admin is a job for the handbook (a background task).
 ADMIN_MAX_ROLES = 60
+
+# The print stylesheet of templates/roles/jd_pdf.html (and of the handbook, which extends it).
+JD_STYLESHEETS = ("css/jd_pdf.css",)
 
 
 def jd_context(roles, audience, *, shop, title, bookmark_offset=1, as_of=None):
@@ -37,14 +40,16 @@ def jd_context(roles, audience, *, shop, title, bookmark_offset=1, as_of=None):
         "document_title": title,
         "generated_at": timezone.localtime(),
         "html_lang": "zh-CN" if language.startswith("zh") else language,
-        **page_styles(),
     }
 
 
-def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None, as_of=None):
+def render_roles_pdf(roles, audience, *, shop, title, url_fetcher=None, as_of=None, optimised=True):
     """One PDF with a job description per role (loaded by roles.reading), each starting on a new page."""
     context = jd_context(roles, audience, shop=shop, title=title, as_of=as_of)
-    return render_pdf(render_to_string("roles/jd_pdf.html", context), url_fetcher=url_fetcher).content
+    html = render_to_string("roles/jd_pdf.html", context)
+    return render_pdf(
+        html, stylesheets=JD_STYLESHEETS, css=[page_css()], url_fetcher=url_fetcher, optimised=optimised
+    ).content
 
 
 def pdf_error_response(request, error):

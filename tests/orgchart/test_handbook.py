@@ -19,7 +19,16 @@ from shopconfig.models import ShopProfile
 from tests.downloads import attachment_filename
 from tests.factories import make_hr_user, make_role, tree_text
 from tests.pages import add_roles
-from tests.pdf_tools import embedded_files, outline, page_count, pdf_fonts, pdf_text, squeezed
+from tests.pdf_tools import (
+    embedded_files,
+    outline,
+    page_count,
+    page_pixels,
+    pdf_fonts,
+    pdf_text,
+    render_as_before,
+    squeezed,
+)
 from tests.queries import assert_constant_queries
 
 
@@ -122,7 +131,26 @@ def test_english_readers_get_an_english_handbook(catalogue, client):
     assert "Contents" in pdf_text(content, 2)
 
 
-def test_the_handbook_fetches_only_its_stylesheets_and_the_chart_drawing(catalogue):
+def test_the_handbook_looks_exactly_as_before_the_faster_engine(catalogue, monkeypatch):
+    """Issue 17: the print stylesheets given to the engine (no longer linked), shared fonts, one subsetting pass."""
+    rendered = []
+
+    def recording(html, *args, **kwargs):
+        rendered.append(html)
+        return pdfengine.render_pdf(html, *args, **kwargs)
+
+    monkeypatch.setattr(handbook, "render_pdf", recording)
+    out = io.BytesIO()
+    handbook.build_handbook(out, language="zh-hans")
+    before = render_as_before(rendered[0], handbook.HANDBOOK_STYLESHEETS, [pdfengine.page_css()])
+    assert page_count(out.getvalue()) == page_count(before) > 20
+    for number, (page, old_page) in enumerate(zip(page_pixels(out.getvalue()), page_pixels(before), strict=True), 1):
+        assert page == old_page, f"page {number} differs"
+    assert pdf_text(out.getvalue()) == pdf_text(before)
+
+
+def test_the_handbook_fetches_only_its_stylesheets_and_the_chart_drawing(catalogue, monkeypatch):
+    monkeypatch.setattr(pdfengine._resources, "stylesheets", {})  # parsed again, so fetched through Recording
     role = Role.objects.get(slug="channel-clerk")
     role.summary = '<img src="http://169.254.169.254/"><link rel=attachment href="file:///etc/passwd">'
     role.save()

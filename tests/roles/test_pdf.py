@@ -51,6 +51,7 @@ class RecordingFetcher(pdfengine.SafeURLFetcher):
 def recording_fetcher(monkeypatch):
     fetcher = RecordingFetcher()
     monkeypatch.setattr(pdfengine, "SafeURLFetcher", lambda: fetcher)
+    monkeypatch.setattr(pdfengine._resources, "stylesheets", {})  # parsed again, so fetched through this one
     return fetcher
 
 
