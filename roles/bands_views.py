@@ -18,7 +18,7 @@ from . import bands, lint, linting, paycost, permissions
 from .reading import Audience, RoleReader
 
 # Room either side of the band and the pays on a group's scale, as a share of its span.
-MARGIN = Decimal("0.06")
+MARGIN = 0.06
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,11 @@ class Scale:
     high: Decimal
 
     def at(self, amount):
-        span = self.high - self.low
+        """A position to draw, not money: a float rounded to 0.1 %."""
+        span = float(self.high - self.low)
         if span <= 0:
-            return Decimal(50)
-        share = MARGIN + (Decimal(amount) - self.low) / span * (1 - 2 * MARGIN)
-        return (share * 100).quantize(Decimal("0.1"))
+            return 50.0
+        return round((MARGIN + float(amount - self.low) / span * (1 - 2 * MARGIN)) * 100, 1)
 
 
 def scale_of(band, pays):
@@ -65,7 +65,7 @@ def _bar(scale, band, pays):
     left, right = scale.at(band.minimum), scale.at(band.maximum)
     return {
         "band_left": left,
-        "band_width": right - left,
+        "band_width": round(right - left, 1),
         "midpoint": scale.at(band.midpoint),
         "target": scale.at(pays.target),
         "lowest_tier": scale.at(pays.lowest_tier),
