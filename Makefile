@@ -112,6 +112,7 @@ bench: install-test
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/export_bench.py
 	$(BIN)/python bench/roster_bench.py
+	$(BIN)/python bench/placement_bench.py
 	$(BIN)/python bench/headcount_bench.py
 	$(BIN)/python bench/pay_bands_bench.py
 	$(BIN)/python bench/api_bench.py
@@ -122,6 +123,7 @@ bench: install-test
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pages_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/timeline_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/roster_bench.py && \
+		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/placement_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/headcount_bench.py && \
 		BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/pay_bands_bench.py; \
 	else echo "No PostgreSQL on 127.0.0.1:5432: PostgreSQL figures skipped."; fi
