@@ -1,15 +1,15 @@
 import pytest
 from django.utils import translation
 
-from roles.seed import load_seed
+from tests import seed_snapshot
 from tests.factories import make_hr_user
 from tests.pages import add_internal_data
 
 
 @pytest.fixture
 def seeded(db):
-    """The seed catalogue of fixtures/seed.json."""
-    return load_seed()
+    """The seed catalogue of fixtures/seed.json (tests/seed_snapshot.py: the real seed once per process, then its rows)."""
+    return seed_snapshot.seed()
 
 
 @pytest.fixture
