@@ -48,6 +48,21 @@ class Finding:
     occupied_after: int
     verdict: str
 
+    @classmethod
+    def over(cls, plan, line, line_name, day, rule, counted, verdict):
+        """The finding of `rule` (a headcount.Line) when `counted` others occupy its seats on `day`."""
+        return cls(
+            plan=plan,
+            line=line,
+            line_name=line_name,
+            day=day,
+            planned=rule.seats,
+            allowed=rule.allowed,
+            occupied=counted,
+            occupied_after=counted + 1,
+            verdict=verdict,
+        )
+
     def as_dict(self):
         """The numbers as the API states them (integers), with the message."""
         return {
@@ -186,7 +201,7 @@ def place(employee, user=None, *, today=None):
             raise PlacementRefused(refused[0])
         employee.save()
         warnings = [f for f in findings if f.verdict == headcount.WARNED]
-        action = _action(employee, before)
+        done = action(employee, before)
         OverPlanPlacement.objects.bulk_create(
             OverPlanPlacement(
                 plan=f.plan,
@@ -197,7 +212,7 @@ def place(employee, user=None, *, today=None):
                 employee_number=employee.employee_number,
                 role=employee.role,
                 role_title=employee.role.title,
-                action=action,
+                action=done,
                 day=f.day,
                 planned=f.planned,
                 allowed=f.allowed,
@@ -220,7 +235,7 @@ def move(employee_id, role, user=None, *, today=None):
         return place(employee, user, today=today)
 
 
-def _action(employee, before):
+def action(employee, before):
     if before is None:
         return OverPlanPlacement.Action.ADD
     if before.role_id != employee.role_id:
@@ -283,19 +298,7 @@ def check(employee, *, today=None, before=None):
             if not names:
                 names["role"] = dict(Role.objects.filter(pk=employee.role_id).values_list("pk", "title"))
                 names["department"] = dict(Department.objects.filter(pk__in=departments).values_list("pk", "name"))
-            findings.append(
-                Finding(
-                    plan=plan,
-                    line=lines[rule.id],
-                    line_name=line_name(rule, names),
-                    day=day,
-                    planned=rule.seats,
-                    allowed=rule.allowed,
-                    occupied=counted,
-                    occupied_after=counted + 1,
-                    verdict=verdict,
-                )
-            )
+            findings.append(Finding.over(plan, lines[rule.id], line_name(rule, names), day, rule, counted, verdict))
     return findings
 
 

@@ -71,18 +71,9 @@ class SeatCheck:
                 if verdict == headcount.OK or rule.id in seen:
                     continue
                 seen.add(rule.id)
+                line_name = placement.line_name(rule, self.names)
                 findings.append(
-                    placement.Finding(
-                        plan=plan,
-                        line=self.lines[rule.id],
-                        line_name=placement.line_name(rule, self.names),
-                        day=day,
-                        planned=rule.seats,
-                        allowed=rule.allowed,
-                        occupied=counted,
-                        occupied_after=counted + 1,
-                        verdict=verdict,
-                    )
+                    placement.Finding.over(plan, self.lines[rule.id], line_name, day, rule, counted, verdict)
                 )
         return findings
 

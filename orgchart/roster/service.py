@@ -335,7 +335,7 @@ def _write(result, today, user):
             for name, value in fields.items():
                 setattr(employee, name, value)
             changed.append((employee.pk, fields))
-            actions[id(outcome)] = placement._action(employee, before)
+            actions[id(outcome)] = placement.action(employee, before)
     Employee.objects.bulk_create(new, batch_size=500)
     CatalogueRevision.bump()  # bulk writes send no signals (orgchart/signals.py): the chart's people change now
     for pk, fields in changed:
