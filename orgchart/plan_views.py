@@ -356,17 +356,12 @@ def department_rows(diff, see_pay):
         whole = [
             whole[0] + change.headcount_before,
             whole[1] + change.headcount_after,
-            summed(whole[2], change.cost_before),
-            summed(whole[3], change.cost_after),
+            whole[2].joined(change.cost_before),
+            whole[3].joined(change.cost_after),
         ]
     if out:
         out.append(department_row(_("All departments"), *whole, see_pay) | {"total": True})
     return out
-
-
-def summed(a, b):
-    """Two paycost.Totals as one."""
-    return paycost.Total(a.amount + b.amount, a.unknown + b.unknown, a.roles + b.roles)
 
 
 def department_row(name, heads_before, heads_after, cost_before, cost_after, see_pay):

@@ -212,22 +212,25 @@ def add_costs(reader, data):
     (roles.paycost, with the day's headcounts) and the page's department totals; None for others."""
     if not reader.audience.see_pay:
         return None
-    rows = chart_rows(data)
+    role_id, superior, department, headcount, title = (
+        data["columns"].index(name) for name in ("id", "parentId", "department", "headcount", "title")
+    )
+    rows = data["rows"]
     # One person's pay follows from the roles and pay schemes alone: worked out once per catalogue revision.
     pays = cached(("monthly-pays",), lambda: paycost.monthly_pays(Role.objects.all()))
-    costs = {row["id"]: paycost.role_cost(row["headcount"], pays.get(row["id"])) for row in rows}
-    parent_of = {row["id"]: row["parentId"] for row in rows}
-    department_of = {row["id"]: row["department"] for row in rows}
-    found = paycost.totals({row["id"]: costs.get(row["id"]) for row in rows}, parent_of, department_of)
-    data["cost"] = {str(role_id): cost_figures(total) for role_id, total in found.subtree.items()}
+    costs = {row[role_id]: paycost.role_cost(row[headcount], pays.get(row[role_id])) for row in rows}
+    parent_of = {row[role_id]: row[superior] for row in rows}
+    department_of = {row[role_id]: row[department] for row in rows}
+    found = paycost.totals(costs, parent_of, department_of)
+    data["cost"] = {str(pk): cost_figures(total) for pk, total in found.subtree.items()}
     departments = [
         {"name": data["departments"][str(dept)]["name"], **cost_figures(total)}
         for dept, total in sorted(found.department.items(), key=lambda item: (-item[1].amount, item[1].unknown))
     ]
     whole = paycost.Total()
-    for row in rows:
-        whole = whole.add(costs.get(row["id"]))
-    unknown = [row["title"] for row in rows if costs.get(row["id"]) is None]
+    for total in found.department.values():  # every role is in one department
+        whole = whole.joined(total)
+    unknown = [row[title] for row in rows if costs[row[role_id]] is None]
     return {"departments": departments, "unknown_roles": unknown, **cost_figures(whole)}
 
 

@@ -152,6 +152,10 @@ class Total:
             return Total(self.amount, self.unknown + 1, self.roles + 1)
         return Total(self.amount + cost, self.unknown, self.roles + 1)
 
+    def joined(self, other):
+        """This total and another (of other roles) as one."""
+        return Total(self.amount + other.amount, self.unknown + other.unknown, self.roles + other.roles)
+
 
 @dataclass(frozen=True)
 class Totals:
@@ -165,20 +169,55 @@ def totals(costs, parent_of, department_of):
     """Subtree and department totals of `costs` (role id -> Decimal | None).
 
     `parent_of` (role id -> superior id or None) places each role; a superior outside `costs` ends
-    the subtree there (the role counts as a top). `department_of` maps role id -> department id.
+    the subtree there (the role counts as a top), as does the link that closes a loop in bad input.
+    `department_of` maps role id -> department id.
+
+    Each role's sum is added once to its superior's, subordinates first: linear in the roles (adding
+    every cost to every superior above it made roles × depth Totals, most of a chart request).
     """
-    subtree = dict.fromkeys(costs, Total())
+    amount, unknown, roles = {}, {}, dict.fromkeys(costs, 1)
     department = {}
     for role_id, cost in costs.items():
-        dept = department_of.get(role_id)
-        department[dept] = department.get(dept, Total()).add(cost)
-        seen = set()
-        above = role_id
-        while above in costs and above not in seen:  # `seen` guards against a loop in bad input
-            seen.add(above)
-            subtree[above] = subtree[above].add(cost)
+        amount[role_id], unknown[role_id] = (paycalc.ZERO, 1) if cost is None else (cost, 0)
+        into = department.setdefault(department_of.get(role_id), [paycalc.ZERO, 0, 0])
+        into[0] += amount[role_id]
+        into[1] += unknown[role_id]
+        into[2] += 1
+    for role_id, above in reversed(_links(costs, parent_of)):
+        amount[above] += amount[role_id]
+        unknown[above] += unknown[role_id]
+        roles[above] += roles[role_id]
+    return Totals(
+        {role_id: Total(amount[role_id], unknown[role_id], roles[role_id]) for role_id in costs},
+        {dept: Total(*total) for dept, total in department.items()},
+    )
+
+
+def _links(costs, parent_of):
+    """(role id, superior id) of the roles of `costs` under a superior in `costs`, every superior's
+    link before its subordinates'; in a loop (bad input), the link back to a role on the way up is left out."""
+    links, seen = [], set()
+    for role_id in costs:  # already superiors first, as the chart's rows in tree order are: one pass
+        above = parent_of.get(role_id)
+        if above in costs:
+            if above not in seen:
+                break
+            links.append((role_id, above))
+        seen.add(role_id)
+    else:
+        return links
+    depth = {}  # role id -> how many superiors in `costs` are above it
+    for role_id in costs:
+        line, on_line, above = [], set(), role_id
+        while above in costs and above not in depth and above not in on_line:
+            line.append(above)
+            on_line.add(above)
             above = parent_of.get(above)
-    return Totals(subtree, department)
+        base = depth[above] + 1 if above in depth else 0
+        for n, below in enumerate(reversed(line)):
+            depth[below] = base + n
+    links = [(r, parent_of[r]) for r in costs if parent_of.get(r) in depth and depth[parent_of[r]] < depth[r]]
+    return sorted(links, key=lambda link: depth[link[0]])
 
 
 def monthly_costs(roles, headcounts=None):

@@ -177,3 +177,11 @@ def test_one_persons_pay_is_the_cost_of_one_seat(catalogue):
         "designer": D("4650.00"),
         "general-manager": None,
     }
+
+
+def test_a_loop_in_bad_input_is_cut_once_and_every_cost_counted_once():
+    # 1 ─ 2 ─ 3 ─ back to 1
+    out = paycost.totals({1: D("1"), 2: D("2"), 3: D("4")}, {1: 3, 2: 1, 3: 2}, {1: "a", 2: "a", 3: "a"})
+    assert sorted(total.roles for total in out.subtree.values()) == [1, 2, 3]  # a chain, cut at one link
+    assert max(total.amount for total in out.subtree.values()) == D("7")
+    assert out.department == {"a": paycost.Total(D("7"), 0, 3)}
