@@ -26,6 +26,7 @@ from django_tasks import task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from roles import permissions
+from roles.exports import pdfparts
 from roles.exports.pdf import JD_STYLESHEETS, jd_context
 from roles.exports.pdfengine import PDF_CONTENT_TYPE, PdfError, describe, page_css, render_pdf, safe_filename
 from roles.reading import Audience, RoleReader, requested_day
@@ -43,6 +44,9 @@ STALE_AFTER = timedelta(minutes=10)
 # Progress is written to the database at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
 TOC_MAX_INDENT = 8  # deeper roles are indented no further in the contents
+# A handbook of more roles is laid out in parts of this many, side by side (settings.PDF_WORKERS processes):
+# small parts keep each process's memory small, as WeasyPrint holds a document's every page until it is written.
+ROLES_PER_PART = 12
 HANDBOOK_STYLESHEETS = (*JD_STYLESHEETS, "css/handbook_pdf.css")
 
 
@@ -63,12 +67,15 @@ def org_chart_image(reader, roles):
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
-def build_handbook(target, *, language, with_pay=False, root_slug="", progress=None, url_fetcher=None, as_of=None):
+def build_handbook(
+    target, *, language, with_pay=False, root_slug="", progress=None, url_fetcher=None, as_of=None, workers=None
+):
     """Write the handbook PDF to the binary file object `target`; return (roles, pages).
 
     Only published roles are printed, for every reader; `with_pay` adds the pay sections and
     KPI weights (for readers who may see pay). `as_of` (a past day) prints the job descriptions
     and the chart as in force at the end of that day. `progress(step, page)` is told how far it got.
+    `workers`: processes laying it out side by side (default settings.PDF_WORKERS; 1: in one piece).
     """
     progress = progress or (lambda step, page=None: None)
     with translation.override(language):
@@ -94,11 +101,42 @@ def build_handbook(target, *, language, with_pay=False, root_slug="", progress=N
         title = _("Job description handbook")
         context = jd_context(printed, audience, shop=shop, title=f"{shop.company_name} · {title}", as_of=reader.as_of)
         context.update({"handbook_title": title, "root": root, "chart_image": org_chart_image(reader, roles)})
+        pdf = {"stylesheets": HANDBOOK_STYLESHEETS, "url_fetcher": url_fetcher, "progress": progress}
+        workers = settings.PDF_WORKERS if workers is None else workers
+        if len(printed) > ROLES_PER_PART and pdfparts.available(workers):
+            try:
+                return len(printed), _render_in_parts(context, workers, target, **pdf).pages
+            except pdfparts.Repaginated:
+                logger.warning("The handbook's contents changed length with their page numbers: rendered in one piece")
         html = render_to_string("orgchart/handbook_pdf.html", context)
-        rendered = render_pdf(
-            html, target, stylesheets=HANDBOOK_STYLESHEETS, css=[page_css()], url_fetcher=url_fetcher, progress=progress
-        )
+        rendered = render_pdf(html, target, css=[page_css()], **pdf)
     return len(printed), rendered.pages
+
+
+def _render_in_parts(context, workers, target, **pdf):
+    """The handbook laid out by `workers` processes side by side (roles/exports/pdfparts.py): the chart, the
+    job descriptions in runs of ROLES_PER_PART; the cover and contents by this process."""
+    printed = context["roles"]
+
+    def front(page_of):
+        for role in printed:
+            role.toc_page = page_of(f"role-{role.slug}")
+        chart_page = page_of("org-chart") if context["chart_image"] else None
+        return part("front", chart_page=chart_page)
+
+    def part(kind, **more):
+        return render_to_string("orgchart/handbook_pdf.html", {**context, "part": kind, **more})
+
+    parts = [pdfparts.Part(part("chart"), page="chart")] if context["chart_image"] else []
+    parts += [
+        pdfparts.Part(part("roles", roles=printed[i : i + ROLES_PER_PART]))
+        for i in range(0, len(printed), ROLES_PER_PART)
+    ]
+    try:
+        return pdfparts.render_in_parts(front, parts, target, lang=context["html_lang"], workers=workers, **pdf)
+    finally:  # a book made again in one piece reads its numbers with target-counter()
+        for role in printed:
+            role.toc_page = None
 
 
 def handbook_filename(*, root_title="", date=None):

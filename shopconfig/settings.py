@@ -270,6 +270,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Finished exports (handbooks) are kept here, named by task; MEDIA_ROOT is private.
 EXPORTS_ROOT = MEDIA_ROOT / "exports"
+# Processes that lay out one handbook side by side (roles/exports/pdfparts.py): one per core by
+# default; 1 renders it in one piece.
+PDF_WORKERS = int(os.environ.get("ROLEATLAS_PDF_WORKERS") or len(os.sched_getaffinity(0)))
+if PDF_WORKERS < 1:
+    raise ImproperlyConfigured(f"ROLEATLAS_PDF_WORKERS={PDF_WORKERS} must be 1 or more.")
 
 # The REST API (/api/v1/): session auth for the browser, tokens for scripts.
 REST_FRAMEWORK = {

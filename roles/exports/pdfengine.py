@@ -246,8 +246,18 @@ def render_pdf(html, target=None, *, stylesheets=(), css=(), url_fetcher=None, p
     stylesheets parsed again, WeasyPrint's own two-pass font subsetting): only for the benchmark
     and the test that proves both give the same pages.
     """
+    with rendering(progress, optimised=optimised) as job:
+        document = job.layout(html, stylesheets=stylesheets, css=css, url_fetcher=url_fetcher)
+        content = document.write_pdf(target)  # glyphs are looked up here, while drawing
+    return RenderedPdf(content, len(document.pages))
+
+
+@contextmanager
+def rendering(progress=None, *, optimised=True):
+    """One PDF job in this thread (lay out, then write): every failure inside becomes a PdfError for
+    the reader, and characters no installed font has (found while writing) a PdfError naming them."""
     try:
-        from weasyprint import HTML
+        import weasyprint  # noqa: F401
     except OSError as error:  # Pango or HarfBuzz not installed
         raise PdfError(_("The PDF renderer is not installed on the server: %(error)s") % {"error": error}) from error
     missing = missing_fonts()
@@ -257,25 +267,9 @@ def render_pdf(html, target=None, *, stylesheets=(), css=(), url_fetcher=None, p
             % {"fonts": "、".join(missing)}
         )
     weasyprint_subset.install()
-    fetcher = url_fetcher if url_fetcher is not None else SafeURLFetcher()
     with _watching(progress) as watcher, nullcontext() if optimised else weasyprint_subset.legacy():
         try:
-            if optimised:
-                if _resources.font_config is None:
-                    _resources.font_config, _resources.counter_style = _fresh_resources()
-                font_config, counter_style, cache = (
-                    _resources.font_config,
-                    _resources.counter_style,
-                    _resources.stylesheets,
-                )
-            else:
-                (font_config, counter_style), cache = _fresh_resources(), None
-            sheets = _stylesheets(stylesheets, css, font_config, counter_style, fetcher, cache)
-            document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
-                stylesheets=sheets, font_config=font_config, counter_style=counter_style
-            )
-            _drop_attachments(document)
-            content = document.write_pdf(target)  # glyphs are looked up here, while drawing
+            yield _Job(optimised)
             if watcher.missing:  # the caller's atomic_write discards a file already written
                 characters = " ".join(f"{char} (U+{code})" for code, char in sorted(watcher.missing.items()))
                 raise PdfError(
@@ -287,7 +281,31 @@ def render_pdf(html, target=None, *, stylesheets=(), css=(), url_fetcher=None, p
         except Exception as error:
             logger.exception("PDF rendering failed")
             raise PdfError(_("The PDF could not be created: %(error)s") % {"error": describe(error)}) from error
-    return RenderedPdf(content, len(document.pages))
+
+
+class _Job:
+    """Lays out documents with this thread's shared font configuration and parsed stylesheets."""
+
+    def __init__(self, optimised):
+        self.optimised = optimised
+
+    def layout(self, html, *, stylesheets=(), css=(), url_fetcher=None):
+        """The laid-out weasyprint.Document of an HTML string (see render_pdf), without attachments."""
+        from weasyprint import HTML
+
+        fetcher = url_fetcher if url_fetcher is not None else SafeURLFetcher()
+        if self.optimised:
+            if _resources.font_config is None:
+                _resources.font_config, _resources.counter_style = _fresh_resources()
+            font_config, counter_style, cache = _resources.font_config, _resources.counter_style, _resources.stylesheets
+        else:
+            (font_config, counter_style), cache = _fresh_resources(), None
+        sheets = _stylesheets(stylesheets, css, font_config, counter_style, fetcher, cache)
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=font_config, counter_style=counter_style
+        )
+        _drop_attachments(document)
+        return document
 
 
 # ----------------------------------------------------------------------------- content
@@ -313,10 +331,16 @@ def css_content(template, **counters):
     return mark_safe(" ".join(parts) or '""')
 
 
-def page_css():
-    """The translated, language-dependent part of the print stylesheet (page footers), for render_pdf(css=…)."""
-    footer = css_content(_("Page {page} of {pages}"), page="counter(page)", pages="counter(pages)")
-    return f"@page {{ @bottom-center {{ content: {footer}; }} }}"
+def page_number(page="counter(page)", pages="counter(pages)"):
+    """The page footer's words ("第 N 页 / 共 M 页") as CSS content; `page`, `pages`: CSS values, counters by default."""
+    return css_content(_("Page {page} of {pages}"), page=page, pages=pages)
+
+
+def page_css(pages=None):
+    """The translated, language-dependent part of the print stylesheet (page footers), for render_pdf(css=…);
+    `pages`: the total to print instead of the document's own (a part of a longer PDF)."""
+    total = css_string(pages) if pages is not None else "counter(pages)"
+    return f"@page {{ @bottom-center {{ content: {page_number(pages=total)}; }} }}"
 
 
 def safe_filename(*parts):

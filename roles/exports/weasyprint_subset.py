@@ -59,18 +59,15 @@ def source_sha256(function):
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
 
-def _subset_once(self, to_unicode, hinting):
-    """Font._harfbuzz_subset in one pass: the used glyphs at their ids, no vertical metrics."""
-    if _use_original.get():
-        return _original(self, to_unicode, hinting)
-    from weasyprint.logger import LOGGER
+def subset_face(hb_face, glyph_ids, *, hinting=False, notdef_outline=False):
+    """The face's font file with only `glyph_ids`, at their ids, without the vertical metrics; None if HarfBuzz fails."""
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data
 
     hb_subset = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy)
     gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
-    gid_array = ffi.new(f"hb_codepoint_t[{len(to_unicode)}]", sorted(to_unicode))
-    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(to_unicode))
+    gid_array = ffi.new(f"hb_codepoint_t[{len(glyph_ids)}]", sorted(glyph_ids))
+    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(glyph_ids))
 
     flags = (
         harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
@@ -79,7 +76,7 @@ def _subset_once(self, to_unicode, hinting):
     )
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
-    if self.missing:
+    if notdef_outline:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
     harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
 
@@ -87,24 +84,51 @@ def _subset_once(self, to_unicode, hinting):
     tags = sorted(harfbuzz.hb_tag_from_string(name, -1) for name in DROPPED_TABLES)
     harfbuzz.hb_set_add_sorted_array(drop_set, ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
 
-    hb_face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(self.hb_face, hb_subset), harfbuzz.hb_face_destroy)
-    if hb_face:
-        file_content = get_hb_object_data(hb_face)
-        if file_content:
-            self.file_content = file_content
-            return
+    hb_face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(hb_face, hb_subset), harfbuzz.hb_face_destroy)
+    return (get_hb_object_data(hb_face) or None) if hb_face else None
+
+
+def _subset_once(self, to_unicode, hinting):
+    """Font._harfbuzz_subset in one pass: the used glyphs at their ids, no vertical metrics."""
+    if _use_original.get():
+        return _original(self, to_unicode, hinting)
+    from weasyprint.logger import LOGGER
+
+    _remember(self)
+    file_content = subset_face(self.hb_face, to_unicode, hinting=hinting, notdef_outline=bool(self.missing))
+    if file_content:
+        self.file_content = file_content
+        return
     LOGGER.warning('Unable to subset "%s" with HarfBuzz', self.family)
 
 
+_faces = {}  # PDF font name (e.g. "/TSPJMR+Noto-Sans-CJK-SC") -> HarfBuzz face, in this process
+
+
+def _remember(font):
+    """Keep the face behind a font subset in this process, so parts rendered apart can share one subset."""
+    name = font.name.decode()
+    if name not in _faces:
+        from weasyprint.text.ffi import ffi, harfbuzz
+
+        _faces[name] = ffi.gc(harfbuzz.hb_face_reference(font.hb_face), harfbuzz.hb_face_destroy)
+
+
+def face_named(name):
+    """The HarfBuzz face of a font this process has subset, by its PDF name; None if it has not met it."""
+    return _faces.get(name)
+
+
 def install():
-    """Replace Font._harfbuzz_subset (once per process), only in the WeasyPrint it was written for."""
+    """Replace Font._harfbuzz_subset (once per process), only in the WeasyPrint it was written for;
+    whether it is in place."""
     global _original, _refused
     import weasyprint
     from weasyprint.pdf.fonts import Font
 
     with _installing:
         if Font._harfbuzz_subset is _subset_once or _refused:
-            return
+            return not _refused
         if (
             weasyprint.__version__ != WEASYPRINT_VERSION
             or source_sha256(Font._harfbuzz_subset) != PATCHED_SOURCE_SHA256
@@ -115,9 +139,10 @@ def install():
                 weasyprint.__version__,
             )
             _refused = True
-            return
+            return False
         _original = Font._harfbuzz_subset
         Font._harfbuzz_subset = _subset_once
+        return True
 
 
 @contextmanager
