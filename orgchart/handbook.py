@@ -38,8 +38,7 @@ from .staffing import chart_data
 
 logger = logging.getLogger(__name__)
 
-# An unfinished export whose progress has not moved for this long is presumed dead (worker
-# killed) and is not joined by new requests.
+# Temporary files older than this are left from a render that died, and removed.
 STALE_AFTER = timedelta(minutes=10)
 # Progress is written to the database at most this often (seconds).
 PROGRESS_INTERVAL = 0.5
@@ -228,16 +227,25 @@ def _remove_older_copies(export):
     for old in older:
         old.path.unlink(missing_ok=True)
     older.delete()
-    # A worker killed mid-render leaves its row unfinished and its temporary file behind.
+    fail_stopped_exports()
     stale = timezone.now() - STALE_AFTER
-    HandbookExport.objects.unfinished().filter(updated_at__lt=stale).update(
-        status=HandbookExport.Status.FAILED,
-        error=_("The export stopped without finishing."),
-        finished_at=timezone.now(),
-    )
     for part in Path(settings.EXPORTS_ROOT).glob(".handbook-*.part"):
         if part.stat().st_mtime < stale.timestamp():
             part.unlink(missing_ok=True)
+
+
+def fail_stopped_exports():
+    """Mark the exports whose task died failed (HandbookExportQuerySet.stopped), and remove their partial files."""
+    now = timezone.now()
+    for export in HandbookExport.objects.stopped(now):
+        for part in export.partial_files():
+            part.unlink(missing_ok=True)
+        HandbookExport.objects.filter(pk=export.pk).update(
+            status=HandbookExport.Status.FAILED,
+            error=_("The export stopped without finishing."),
+            finished_at=now,
+            updated_at=now,
+        )
 
 
 def start_handbook(*, language, with_pay, root_slug="", as_of=None, user=None):
@@ -246,8 +254,8 @@ def start_handbook(*, language, with_pay, root_slug="", as_of=None, user=None):
     `as_of` is the day to print (RoleReader.as_of: None for today's catalogue).
     """
     kind = {"language": language, "with_pay": with_pay, "root_slug": root_slug, "as_of": as_of}
-    fresh = timezone.now() - STALE_AFTER
-    running = HandbookExport.objects.unfinished().filter(**kind, updated_at__gte=fresh).first()
+    fail_stopped_exports()
+    running = HandbookExport.objects.unfinished().filter(**kind).first()
     if running is not None and not _task_failed(running):
         return running
     result = build_handbook_task.enqueue(language, with_pay, root_slug, as_of and as_of.isoformat())
@@ -339,6 +347,8 @@ def handbook_status(request, task_id):
     """Progress while the task runs (the page reloads itself), then the download link or the error."""
     export = _readable_export(request, task_id)
     if not export.finished:
+        fail_stopped_exports()
+        export.refresh_from_db()
         _task_failed(export)
     result = _task_result(export)
     waiting = export.status == HandbookExport.Status.QUEUED and timezone.now() - export.created_at > timedelta(

@@ -1,6 +1,7 @@
 """People in roles: who fills which seat, so the chart can show vacancies; headcount plans (编制方案) that
 control placements; reorganisation plans; and handbook exports."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -101,6 +102,14 @@ class HandbookExportQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(status__in=[HandbookExport.Status.QUEUED, HandbookExport.Status.RUNNING])
 
+    def stopped(self, now):
+        """Unfinished exports whose task has died (worker killed, out of memory): running but silent for
+        HandbookExport.SILENT_FOR, or queued and picked up by no worker for HandbookExport.QUEUED_FOR."""
+        return self.filter(
+            Q(status=HandbookExport.Status.RUNNING, updated_at__lt=now - HandbookExport.SILENT_FOR)
+            | Q(status=HandbookExport.Status.QUEUED, updated_at__lt=now - HandbookExport.QUEUED_FOR)
+        )
+
 
 class HandbookExport(models.Model):
     """One run of the handbook task: who may read it, how far it has got, and the finished file.
@@ -143,6 +152,11 @@ class HandbookExport(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
+    # A running task writes its progress every few seconds (pages laid out, parts done): silent this
+    # long, it has died. A queued one may wait for a busy worker this long.
+    SILENT_FOR = timedelta(seconds=45)
+    QUEUED_FOR = timedelta(minutes=10)
+
     objects = HandbookExportQuerySet.as_manager()
 
     class Meta:
@@ -156,6 +170,10 @@ class HandbookExport(models.Model):
     @property
     def path(self):
         return Path(settings.EXPORTS_ROOT) / f"handbook-{self.pk}.pdf"
+
+    def partial_files(self):
+        """The temporary files an unfinished render is writing (shopconfig.downloads.atomic_write names them)."""
+        return self.path.parent.glob(f".{self.path.name}.*.part")
 
     @property
     def finished(self):

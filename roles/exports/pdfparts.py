@@ -1,11 +1,11 @@
 """A long PDF laid out in parts by parallel processes, then joined as if WeasyPrint had made it in one go.
 
 WeasyPrint lays out one document on one core, and keeps every page of it in memory until it is
-written: a 100-role handbook spends ~7 of its ~10 s laying out, and ~350 MiB. Here the body (the
-job descriptions, a dozen roles per part) is laid out and written by child processes forked from
-the running process (nothing is imported or parsed again), at most `workers` at a time, each
-gone (with its memory) when its part is done. Meanwhile this process lays out the front matter
-(cover, contents, chart) with placeholder page numbers, to learn its length. Then:
+written: a 100-role handbook spends ~7 of its ~10 s laying out, and ~350 MiB. Here the parts (for
+the handbook: the chart, then a dozen job descriptions each) are laid out and written by child
+processes forked from the running process (nothing is imported or parsed again), at most `workers`
+at a time, each gone (with its memory) when its part is done. Meanwhile this process lays out the
+front matter (cover, contents) with placeholder page numbers, to learn its length. Then:
 
 - the front matter is laid out again with the contents' real page numbers (page_of);
 - the parts' pages get their footers ("第 N 页 / 共 M 页") from a document of empty pages with
@@ -86,9 +86,9 @@ def render_in_parts(front, parts, target, *, lang, workers, stylesheets=(), url_
             total = front_length + len(part_pages)
             named = [part.page for part, (pages, _pdf) in zip(parts, done, strict=True) for _page in pages]
             numbers = list(enumerate(named, front_length + 1))
-            for start in range(0, len(numbers), -(-len(numbers) // workers)):  # in as many runs as workers
-                run = numbers[start : start + -(-len(numbers) // workers)]
-                pool.add(_page_numbers(run, total, lang), PAGE_NUMBERS_ONLY, counted=False)
+            run = -(-len(numbers) // workers)  # the footers in as many runs as workers
+            for start in range(0, len(numbers), run):
+                pool.add(_page_numbers(numbers[start : start + run], total, lang), PAGE_NUMBERS_ONLY, counted=False)
             anchors = _first_pages(front_anchors + part_pages, offset=1)
             document = job.layout(front(lambda anchor: str(anchors[anchor])), css=[page_css(total)], **options)
             if len(document.pages) != front_length:
@@ -123,14 +123,16 @@ class _Pool:
 
     def __init__(self, workers, options, progress):
         self.workers, self.options, self.progress = workers, options, progress
-        self.pending, self.running, self.results = [], {}, []  # running: connection -> (result index, process)
-        self.pages_laid_out = {}  # result index -> pages laid out so far
+        self.added, self.pending = 0, []
+        self.running = {}  # connection -> (index of the document, process)
+        self.results = {}  # index -> (page summaries, PDF) of the documents added since the last finish()
+        self.pages_laid_out = {}  # index -> pages laid out so far
 
     def add(self, html, css, *, counted=True):
         """Lay out and write one more document (with this CSS after the stylesheets) as soon as a worker is free;
         `counted`: its pages count in the progress reported."""
-        self.pending.append((len(self.results), html, css, counted))
-        self.results.append(None)
+        self.pending.append((self.added, html, css, counted))
+        self.added += 1
         self._start_more()
 
     def _start_more(self):
@@ -170,8 +172,8 @@ class _Pool:
                     connection.close()
                     process.join()
                     self._start_more()
-        done = [result for result in self.results if result is not None]
-        self.results = [None] * len(self.results)
+        done = [self.results[index] for index in sorted(self.results)]
+        self.results = {}
         return done
 
     def stop(self):
@@ -252,19 +254,20 @@ def _join(front_pdf, part_pdfs, footer_pdfs, pages, target):
 
     parts = [pikepdf.open(BytesIO(data)) for data in part_pdfs]
     footers = [pikepdf.open(BytesIO(data)) for data in footer_pdfs]
-    sources = parts + footers
     try:
         pdf = pikepdf.open(BytesIO(front_pdf))
-        front_length = len(pdf.pages)
-        for part in parts:
-            pdf.pages.extend(part.pages)
-        footer_pages = [page for footer in footers for page in footer.pages]
-        for page, footer in zip(pdf.pages[front_length:], footer_pages, strict=True):
-            page.add_overlay(footer)
+        for source in parts + footers:  # the footers' pages only for a while, so their glyphs join the subsets
+            pdf.pages.extend(source.pages)
         for key in ("/Outlines", "/Names"):
             if key in pdf.Root:
                 del pdf.Root[key]
         _one_subset_per_face(pdf)
+        total = len(pages)
+        front_length = total - sum(len(footer.pages) for footer in footers)
+        push, pop = pdf.make_stream(b"q\n"), pdf.make_stream(b"Q\n")
+        for index in range(front_length, total):
+            _lay_over(pdf.pages[index], pdf.pages[total + index - front_length], push, pop)
+        del pdf.pages[total:]
         points = [_to_points(page) for page in pages]
         _add_links(pdf, pages, points)
         tree = Document.make_bookmark_tree(SimpleNamespace(pages=pages), scale=SCALE, transform_pages=True)
@@ -272,8 +275,30 @@ def _join(front_pdf, part_pdfs, footer_pdfs, pages, target):
             outline.root.extend(_outline_items(tree))
         pdf.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
-        for source in sources:
+        for source in parts + footers:
             source.close()
+
+
+def _lay_over(page, footer, push, pop):
+    """Draw `footer`'s content over `page`, after the page's own (whose graphics state push/pop keep),
+    with the page's resources: smaller than a form per page (pikepdf's add_overlay), which it falls back to."""
+    import pikepdf
+
+    resources = page.obj.Resources
+    for kind, entries in footer.obj.Resources.items():
+        for key, value in entries.items():
+            if key in resources.get(kind, {}) and resources[kind][key].unparse() != value.unparse():
+                page.add_overlay(footer)  # the same name for something else
+                return
+    for kind, entries in footer.obj.Resources.items():
+        if kind not in resources:
+            resources[kind] = pikepdf.Dictionary()
+        for key, value in entries.items():
+            resources[kind][key] = value
+    contents = page.obj.Contents
+    own = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    theirs = footer.obj.Contents
+    page.obj.Contents = pikepdf.Array([push, *own, pop, *(theirs if isinstance(theirs, pikepdf.Array) else [theirs])])
 
 
 def _to_points(page):

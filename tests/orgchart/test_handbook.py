@@ -190,6 +190,34 @@ def test_a_stale_running_handbook_is_not_joined(catalogue, client):
     assert export.task_id != "dead-worker" and export.status == HandbookExport.Status.DONE
 
 
+def test_a_handbook_whose_worker_was_killed_shows_failed_within_a_minute(catalogue, client, settings):
+    """Issue 17: a running task writes its progress every few seconds; silent for 45 s, it has died."""
+    export = HandbookExport.objects.create(
+        task_id="killed-now", language="zh-hans", status=HandbookExport.Status.RUNNING, step="layout", page=60
+    )
+    settings.EXPORTS_ROOT.mkdir(parents=True)
+    partial = settings.EXPORTS_ROOT / f".{export.path.name}.k3x9.part"
+    partial.write_bytes(b"%PDF-1.7 half")
+
+    HandbookExport.objects.filter(pk=export.pk).update(updated_at=timezone.now() - timedelta(seconds=30))
+    page = client.get(f"/handbook/{export.task_id}/").content.decode()
+    assert 'http-equiv="refresh"' in page and partial.exists()  # still within the silence allowed
+
+    HandbookExport.objects.filter(pk=export.pk).update(updated_at=timezone.now() - timedelta(seconds=50))
+    page = client.get(f"/handbook/{export.task_id}/").content.decode()
+    export.refresh_from_db()
+    assert export.status == HandbookExport.Status.FAILED
+    assert "导出中途停止，未完成。" in page and 'http-equiv="refresh"' not in page and "/download/" not in page
+    assert not partial.exists() and not export.path.exists()
+
+
+def test_a_queued_handbook_waits_for_a_busy_worker_and_is_joined(catalogue, client):
+    queued = HandbookExport.objects.create(task_id="queued", language="zh-hans", status=HandbookExport.Status.QUEUED)
+    HandbookExport.objects.filter(pk=queued.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+    _status, export = request_handbook(client)
+    assert export == queued and export.status == HandbookExport.Status.QUEUED
+
+
 def test_leftovers_of_a_killed_worker_are_cleaned_up(catalogue, client, settings):
     HandbookExport.objects.create(task_id="killed", language="en", status=HandbookExport.Status.RUNNING)
     HandbookExport.objects.filter(task_id="killed").update(updated_at=timezone.now() - timedelta(hours=1))

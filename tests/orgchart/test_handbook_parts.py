@@ -135,7 +135,7 @@ def test_a_part_whose_process_dies_fails_the_book_and_leaves_no_process(book, mo
 
     monkeypatch.setattr(pdfparts, "_render_part", dies)
     children_before = set(os.listdir("/proc"))
-    with pytest.raises(pdfengine.PdfError, match="a renderer stopped"):
+    with pytest.raises(pdfengine.PdfError, match="无法生成 PDF：一个排版进程意外停止"):
         book(2)
     assert not [pid for pid in set(os.listdir("/proc")) - children_before if pid.isdigit() and _child_of_us(pid)]
 
