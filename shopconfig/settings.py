@@ -272,9 +272,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EXPORTS_ROOT = MEDIA_ROOT / "exports"
 # Processes that lay out one handbook side by side (roles/exports/pdfparts.py): one per core by
 # default; 1 renders it in one piece.
-PDF_WORKERS = int(os.environ.get("ROLEATLAS_PDF_WORKERS") or len(os.sched_getaffinity(0)))
-if PDF_WORKERS < 1:
-    raise ImproperlyConfigured(f"ROLEATLAS_PDF_WORKERS={PDF_WORKERS} must be 1 or more.")
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_pdf_workers = os.environ.get("ROLEATLAS_PDF_WORKERS") or str(_cores)
+if not _pdf_workers.isdigit() or int(_pdf_workers) < 1:
+    raise ImproperlyConfigured(f"ROLEATLAS_PDF_WORKERS={_pdf_workers!r} is not a number of processes (1 or more).")
+PDF_WORKERS = int(_pdf_workers)
 
 # The REST API (/api/v1/): session auth for the browser, tokens for scripts.
 REST_FRAMEWORK = {

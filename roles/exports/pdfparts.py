@@ -64,7 +64,8 @@ class Part(NamedTuple):
 
 
 def render_in_parts(front, parts, target, *, lang, workers, stylesheets=(), url_fetcher=None, progress=None):
-    """Write one PDF to the file object `target`: the front matter, then each part's pages; return RenderedPdf.
+    """Write one PDF to the file object `target` (None: into RenderedPdf.content), the front matter, then
+    each part's pages; return RenderedPdf.
 
     `front(page_of)` returns the front matter's HTML, with the page number `page_of(anchor)` of each
     anchor it lists (anchors of any part); `parts` (Part) are whole HTML documents in the language
@@ -101,8 +102,9 @@ def render_in_parts(front, parts, target, *, lang, workers, stylesheets=(), url_
     finally:
         pool.stop()
     progress("pdf")
-    _join(front_pdf, [pdf for _pages, pdf in done], footers, front_pages + part_pages, target)
-    return RenderedPdf(None, total)
+    out = target if target is not None else BytesIO()
+    _join(front_pdf, [pdf for _pages, pdf in done], footers, front_pages + part_pages, out)
+    return RenderedPdf(None if target is not None else out.getvalue(), total)
 
 
 def _page_numbers(pages, total, lang):

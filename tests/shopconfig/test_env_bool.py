@@ -61,3 +61,14 @@ def test_a_misspelt_variable_stops_the_start_up(tmp_path):
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured: DJANGO_DEBUG='ture' is not a yes/no value" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["0", "two", "-1"])
+def test_a_number_of_pdf_workers_that_is_not_one_or_more_stops_the_start_up(tmp_path, text):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ROLEATLAS_"))}
+    env.update(ROLEATLAS_PDF_WORKERS=text, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: ROLEATLAS_PDF_WORKERS={text!r} is not a number of processes" in result.stderr
