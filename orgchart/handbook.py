@@ -238,11 +238,15 @@ def fail_stopped_exports():
     """Mark the exports whose task died failed (HandbookExportQuerySet.stopped), and remove their partial files."""
     now = timezone.now()
     for export in HandbookExport.objects.stopped(now):
-        failed = HandbookExport.objects.stopped(now).filter(pk=export.pk).update(  # unless it has just moved on
-            status=HandbookExport.Status.FAILED,
-            error=_("The export stopped without finishing."),
-            finished_at=now,
-            updated_at=now,
+        failed = (
+            HandbookExport.objects.stopped(now)
+            .filter(pk=export.pk)
+            .update(  # unless it has just moved on
+                status=HandbookExport.Status.FAILED,
+                error=_("The export stopped without finishing."),
+                finished_at=now,
+                updated_at=now,
+            )
         )
         for part in export.partial_files() if failed else ():
             part.unlink(missing_ok=True)
