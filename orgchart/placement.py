@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from roles import dated
 from roles.models import Department, Role
 from roles.reading import Audience, RoleReader
+from shopconfig.models import CatalogueRevision
 
 from . import headcount
 from .models import Employee, HeadcountLine, HeadcountPlan, OverPlanPlacement
@@ -159,6 +160,7 @@ def add_lines_from_roles(plan):
     HeadcountLine.objects.bulk_create(
         HeadcountLine(plan=plan, role_id=pk, seats=seats) for pk, seats in roles.values_list("pk", "headcount")
     )
+    CatalogueRevision.bump()  # bulk writes send no signals (orgchart/signals.py)
 
 
 def save_line(line):

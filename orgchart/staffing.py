@@ -92,11 +92,10 @@ def chart_data(reader, roles):
     role the public may not read. "headcount" is the planned seats of the active headcount plan where
     it has a line for the role, else the job description's headcount; "filled" the people in post at
     the end of the reader's day. A reader who may see people's names (Audience.see_people, and no one
-    else) also gets who they are: the "people" column (PEOPLE_COLUMNS). Six small queries whatever
-    the number of roles or people: a plain scan of the roles, the people in post (grouped by role;
-    for the names, every one of them, whose number is the count), the plan's lines, departments,
-    grades and dotted lines; the roles' rows and the names are kept per catalogue revision, so a
-    repeated read costs a small query for each instead.
+    else) also gets who they are: the "people" column (PEOPLE_COLUMNS). The roles' rows, the names,
+    the plan's seats, departments, grades and today's dotted lines are kept per catalogue revision
+    (their writes change it), so a repeated read costs the revision and the people in post counted by
+    role: two small queries whatever the number of roles or people.
     """
     rows = reader.rows(roles, QUERY_FIELDS)
     day = reader.as_of or dated.today()
@@ -106,7 +105,7 @@ def chart_data(reader, roles):
         filled = {role_id: len(listed) for role_id, listed in people.items()}
     else:
         filled = in_post_counts(day)
-    planned = planned_seats(day)
+    planned = cached(("planned-seats", day), lambda: planned_seats(day))
     out, shown, department_ids, grade_ids = [], set(), set(), set()
     for role_id, superior, title, _status, public, slug, dept_id, grade_id, headcount in rows:
         seats = planned.get(role_id, headcount)
@@ -117,16 +116,26 @@ def chart_data(reader, roles):
         shown.add(role_id)
         department_ids.add(dept_id)
         grade_ids.add(grade_id)
-    departments = Department.objects.filter(pk__in=department_ids).values_list("pk", "name", "color")
+    departments, grades = cached(("departments-and-grades",), _departments_and_grades)
+    dotted = reader.dotted_pairs() if reader.as_of else cached(("dotted-lines",), reader.dotted_pairs)
     return {
         "columns": PEOPLE_COLUMNS if see_people else COLUMNS,
         "rows": out,
-        # JSON object keys are text
-        "departments": {str(pk): {"name": name, "color": color or "#4e79a7"} for pk, name, color in departments},
-        "grades": {str(pk): name for pk, name in Grade.objects.filter(pk__in=grade_ids).values_list("pk", "name")},
-        "dotted": [[a, b] for a, b in reader.dotted_pairs() if a in shown and b in shown],
+        "departments": {key: value for key, value in departments.items() if int(key) in department_ids},
+        "grades": {key: value for key, value in grades.items() if int(key) in grade_ids},
+        "dotted": [[a, b] for a, b in dotted if a in shown and b in shown],
         "roleUrl": reverse("roles:list"),
     }
+
+
+def _departments_and_grades():
+    """Every department's name and colour and every grade's name, keyed by id as text (JSON object keys),
+    in their display order: kept per revision, as their writes change it (roles/signals.py)."""
+    departments = Department.objects.values_list("pk", "name", "color")
+    return (
+        {str(pk): {"name": name, "color": color or "#4e79a7"} for pk, name, color in departments},
+        {str(pk): name for pk, name in Grade.objects.values_list("pk", "name")},
+    )
 
 
 def chart_nodes(data):

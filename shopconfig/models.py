@@ -1,5 +1,6 @@
 """The shop profile and the company-wide pay-policy defaults (one row each)."""
 
+import contextvars
 import uuid
 from decimal import Decimal
 
@@ -154,12 +155,25 @@ class CatalogueRevision(models.Model):
 
     @classmethod
     def current(cls):
-        token = cls.objects.filter(pk=1).values_list("token", flat=True).first()
-        return token or cls.bump()
+        """The token, read once per GET request (shopconfig.revision_cache.read_once_per_request)."""
+        seen = _seen_in_request.get()
+        if seen:
+            return seen[0]
+        token = cls.objects.filter(pk=1).values_list("token", flat=True).first() or cls.bump()
+        if seen is not None:
+            seen.append(token)
+        return token
 
     @classmethod
     def bump(cls):
         token = uuid.uuid4()
         if not cls.objects.filter(pk=1).update(token=token):
             cls.objects.update_or_create(pk=1, defaults={"token": token})
+        seen = _seen_in_request.get()
+        if seen is not None:
+            seen.clear()  # read again: the transaction that wrote it may still roll back
         return token
+
+
+# The revision as read in the current GET request ([] until read), or None outside one.
+_seen_in_request = contextvars.ContextVar("catalogue_revision_seen_in_request", default=None)

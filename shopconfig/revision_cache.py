@@ -1,6 +1,6 @@
 """Per-process memo of values that depend only on the catalogue: rebuilt when the catalogue revision changes."""
 
-from .models import CatalogueRevision
+from .models import CatalogueRevision, _seen_in_request
 
 MAX_VALUES = 32
 _memo = {"revision": None, "values": {}}
@@ -17,3 +17,19 @@ def cached(key, build):
             values.clear()
         values[key] = build()
     return values[key]
+
+
+def read_once_per_request(get_response):
+    """Middleware: a GET or HEAD request reads the catalogue revision once, however many kept values it uses
+    (each `cached` call would read it again: three small queries for the manager's chart data)."""
+
+    def middleware(request):
+        if request.method not in ("GET", "HEAD"):
+            return get_response(request)
+        token = _seen_in_request.set([])
+        try:
+            return get_response(request)
+        finally:
+            _seen_in_request.reset(token)
+
+    return middleware
