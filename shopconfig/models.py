@@ -1,5 +1,6 @@
 """The shop profile and the company-wide pay-policy defaults (one row each)."""
 
+import contextlib
 import contextvars
 import uuid
 from decimal import Decimal
@@ -155,7 +156,7 @@ class CatalogueRevision(models.Model):
 
     @classmethod
     def current(cls):
-        """The token, read once per GET request (shopconfig.revision_cache.read_once_per_request)."""
+        """The token; read once within read_once() (every GET request: shopconfig.revision_cache.read_once_per_request)."""
         seen = _seen_in_request.get()
         if seen:
             return seen[0]
@@ -174,6 +175,16 @@ class CatalogueRevision(models.Model):
             seen.clear()  # read again: the transaction that wrote it may still roll back
         return token
 
+    @staticmethod
+    @contextlib.contextmanager
+    def read_once():
+        """Within the block (a GET request), current() reads the token once and then remembers it."""
+        token = _seen_in_request.set([])
+        try:
+            yield
+        finally:
+            _seen_in_request.reset(token)
 
-# The revision as read in the current GET request ([] until read), or None outside one.
+
+# The revision as read within CatalogueRevision.read_once() ([] until read), or None outside it.
 _seen_in_request = contextvars.ContextVar("catalogue_revision_seen_in_request", default=None)

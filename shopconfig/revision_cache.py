@@ -1,6 +1,6 @@
 """Per-process memo of values that depend only on the catalogue: rebuilt when the catalogue revision changes."""
 
-from .models import CatalogueRevision, _seen_in_request
+from .models import CatalogueRevision
 
 MAX_VALUES = 32
 _memo = {"revision": None, "values": {}}
@@ -26,10 +26,7 @@ def read_once_per_request(get_response):
     def middleware(request):
         if request.method not in ("GET", "HEAD"):
             return get_response(request)
-        token = _seen_in_request.set([])
-        try:
+        with CatalogueRevision.read_once():
             return get_response(request)
-        finally:
-            _seen_in_request.reset(token)
 
     return middleware
